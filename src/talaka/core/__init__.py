@@ -1,0 +1,1 @@
+"""Domain rules of Talaka: pure functions and values, no I/O."""
