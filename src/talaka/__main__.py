@@ -1,0 +1,3 @@
+from talaka.cli import main
+
+main()

@@ -1,0 +1,118 @@
+"""The ASGI application: routes under `/api/v1`, the error envelope, request ids and access log."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from typing import Any
+
+import msgspec
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Mount
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from talaka.api import openapi, operations, pools, projects, requester, tasks
+from talaka.api.context import Api
+from talaka.config import Settings
+from talaka.core.errors import TalakaProblem
+from talaka.ops.runner import Runner
+from talaka.store.base import Store
+
+log = logging.getLogger("talaka.access")
+errors_log = logging.getLogger("talaka.errors")
+HTTP_CODES = {401: "AUTHENTICATION_ERROR", 403: "ACCESS_DENIED", 404: "DOES_NOT_EXIST",
+              405: "METHOD_NOT_ALLOWED", 413: "PAYLOAD_TOO_LARGE"}
+
+
+def envelope(request_id: str, code: str, message: str, payload: Any = None) -> bytes:
+    return msgspec.json.encode({"request_id": request_id, "code": code, "message": message, "payload": payload})
+
+
+def _request_id(request: Request) -> str:
+    return str(request.scope.get("state", {}).get("request_id", ""))
+
+
+async def _problem(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, TalakaProblem)
+    body = envelope(_request_id(request), exc.code, exc.message, exc.payload)
+    return Response(body, status_code=exc.status, media_type="application/json", headers=exc.headers)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    code = HTTP_CODES.get(exc.status_code, "INVALID_REQUEST")
+    message = ("No such endpoint: see /openapi.json for the API" if exc.status_code == 404
+               else f"{exc.detail}: see /openapi.json for the methods this path takes")
+    body = envelope(_request_id(request), code, message)
+    return Response(body, status_code=exc.status_code, media_type="application/json", headers=exc.headers)
+
+
+async def _crash(request: Request, exc: Exception) -> Response:
+    errors_log.exception("request %s failed", _request_id(request), exc_info=exc)
+    body = envelope(_request_id(request), "INTERNAL_ERROR",
+                    "The server failed to handle the request; it has been logged under this request_id")
+    return Response(body, status_code=500, media_type="application/json")
+
+
+class RequestIds:
+    """Give every request an id: in `scope["state"]`, in the `X-Request-Id` header and in the log line."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = os.urandom(16).hex()
+        state = scope.setdefault("state", {})
+        state["request_id"] = request_id
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            if log.isEnabledFor(logging.INFO):
+                log.info('%s %s %s %d %.1fms requester=%s', request_id, scope["method"], scope["path"], status,
+                         (time.perf_counter() - started) * 1000, state.get("requester_id", "-"))
+
+
+def create_app(store: Store, settings: Settings) -> ASGIApp:
+    """The whole server as one ASGI app; request ids wrap everything, so even a 500 carries one."""
+    executor = ThreadPoolExecutor(2, thread_name_prefix="talaka-prepare")
+    runner = Runner(store, executor, settings.operation_chunk_items)
+    api = Api(store, settings, runner)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await store.start()
+        await runner.start()
+        try:
+            yield
+        finally:
+            await runner.stop()
+            executor.shutdown(wait=True)
+            await store.close()
+
+    v1 = [*requester.routes, *projects.routes, *pools.routes, *tasks.routes, *operations.routes]
+    app = Starlette(
+        routes=[Mount("/api/v1", routes=v1), *openapi.routes],
+        exception_handlers={TalakaProblem: _problem, HTTPException: _http_error, Exception: _crash},
+        lifespan=lifespan)
+    app.state.api = api
+    return RequestIds(app)

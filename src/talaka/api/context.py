@@ -1,0 +1,61 @@
+"""What every route needs: the store, the settings, the rate limiter and the token cache."""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from typing import TYPE_CHECKING
+
+from starlette.requests import Request
+
+from talaka.api.auth import token_from_header, token_hash
+from talaka.config import Settings
+from talaka.core.errors import AuthenticationProblem, TooManyRequestsProblem
+from talaka.core.limits import Quota, RateLimiter
+from talaka.store.base import Requester, Store
+
+if TYPE_CHECKING:
+    from talaka.ops.runner import Runner
+
+TOKEN_CACHE_SIZE = 10_000
+
+
+class Api:
+    def __init__(self, store: Store, settings: Settings, runner: Runner) -> None:
+        self.store = store
+        self.settings = settings
+        self.runner = runner
+        self.limiter = RateLimiter([Quota(settings.requests_per_minute, 60, "minute"),
+                                    Quota(settings.requests_per_day, 86_400, "day")])
+        self._tokens: OrderedDict[bytes, Requester] = OrderedDict()
+
+    async def authenticate(self, request: Request) -> Requester:
+        digest = token_hash(token_from_header(request.headers.get("authorization")))
+        requester = self._tokens.get(digest)
+        if requester is None:
+            requester = await self.store.requester_for_token(digest)
+            if requester is None:
+                raise AuthenticationProblem("The token is not valid: check it, or create a new one with "
+                                            "`talaka requester create NAME`")
+            self._tokens[digest] = requester
+            if len(self._tokens) > TOKEN_CACHE_SIZE:
+                self._tokens.popitem(last=False)
+        request.scope["state"]["requester_id"] = requester.id
+        return requester
+
+    def count_create_request(self, requester: Requester) -> dict[str, str]:
+        """Count one task-creating request; 429 past a quota. Returns the RateLimit-* headers.
+
+        No `Retry-After` header and no `payload.interval`: both crash toloka-kit 1.2.3 (spec
+        decision 6); the RateLimit-* headers and the payload say when to come back instead.
+        """
+        verdict = self.limiter.hit(requester.id, time.time())
+        headers = {"RateLimit-Limit": str(verdict.quota.limit), "RateLimit-Remaining": str(verdict.remaining),
+                   "RateLimit-Reset": str(verdict.reset_seconds)}
+        if not verdict.allowed:
+            raise TooManyRequestsProblem(
+                f"Too many task-creating requests: the limit is {verdict.quota.limit} a {verdict.quota.name}. "
+                f"Try again in {verdict.reset_seconds} s.",
+                {"limit": verdict.quota.limit, "window": verdict.quota.name.upper(),
+                 "reset_seconds": verdict.reset_seconds}, headers=headers)
+        return headers

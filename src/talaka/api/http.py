@@ -1,0 +1,115 @@
+"""Request and response plumbing shared by every resource module.
+
+Responses are built from bytes: stored objects are already JSON, so a page of tasks is a join,
+not a decode and an encode.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import msgspec
+from starlette.datastructures import QueryParams
+from starlette.requests import Request
+from starlette.responses import Response
+
+from talaka.core.errors import FieldError, PayloadTooLargeProblem, ValidationProblem
+
+_encode = msgspec.json.encode
+_decode = msgspec.json.decode
+JSON = "application/json"
+
+
+def json_bytes(content: bytes, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(content, status_code=status, media_type=JSON, headers=headers)
+
+
+def json_value(value: Any, status: int = 200) -> Response:
+    return Response(_encode(value), status_code=status, media_type=JSON)
+
+
+def page(items: Iterable[bytes], has_more: bool) -> Response:
+    body = b'{"items":[' + b",".join(items) + b'],"has_more":' + (b"true" if has_more else b"false") + b"}"
+    return json_bytes(body)
+
+
+def no_content() -> Response:
+    return Response(status_code=204)
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The whole body, refused with 413 as soon as it grows past `limit` bytes."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise _too_large(limit)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _too_large(limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _too_large(limit: int) -> PayloadTooLargeProblem:
+    return PayloadTooLargeProblem(
+        f"The request body is larger than {limit} bytes. Split it into several requests "
+        "(10,000 tasks per request is recommended).", {"max_body_bytes": limit})
+
+
+async def read_object(request: Request, limit: int, name: str) -> dict[str, Any]:
+    """A JSON object body; anything else is a `VALIDATION_ERROR` that says what came instead."""
+    body = await read_body(request, limit)
+    if not body.strip():
+        raise ValidationProblem(f"The request body is empty: send the {name} as a JSON object",
+                                {name: FieldError("NOT_NULL_BODY", "The request body must not be empty")})
+    try:
+        value = _decode(body)
+    except msgspec.DecodeError as exc:
+        raise ValidationProblem(f"The request body is not valid JSON: {exc}",
+                                {name: FieldError("JSON_EXPECTED", str(exc))}) from None
+    if not isinstance(value, dict):
+        raise ValidationProblem(f"The {name} must be a JSON object",
+                                {name: FieldError("OBJECT_EXPECTED", "Value must be an object")})
+    return value
+
+
+def check_params(params: QueryParams, allowed: frozenset[str]) -> None:
+    unknown = sorted(set(params.keys()) - allowed)
+    if unknown:
+        raise ValidationProblem(
+            f"Unknown query parameter {', '.join(unknown)}; this endpoint takes: "
+            f"{', '.join(sorted(allowed)) or 'none'}",
+            {name: FieldError("VALUE_NOT_ALLOWED", "Unknown parameter") for name in unknown})
+
+
+def bool_param(params: QueryParams, name: str) -> bool | None:
+    value = params.get(name)
+    if value is None:
+        return None
+    lowered = value.lower()
+    if lowered in ("true", "1"):
+        return True
+    if lowered in ("false", "0"):
+        return False
+    raise ValidationProblem(f"Query parameter {name} must be true or false, got {value!r:.40}",
+                            {name: FieldError("BOOLEAN_EXPECTED", "Expected true or false")})
+
+
+def int_param(params: QueryParams, name: str, *, low: int, high: int) -> int | None:
+    value = params.get(name)
+    if value is None:
+        return None
+    if not value.lstrip("-").isdigit() or not low <= int(value) <= high:
+        raise ValidationProblem(
+            f"Query parameter {name} must be an integer from {low} to {high}, got {value!r:.40}",
+            {name: FieldError("INVALID_VALUE", f"Expected an integer from {low} to {high}", [low, high])})
+    return int(value)
+
+
+def validation_error(errors: dict[str, FieldError], what: str) -> ValidationProblem:
+    first = next(iter(errors.items()))
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return ValidationProblem(f"Invalid {what}: {first[0]}: {first[1].message}{more}", errors)

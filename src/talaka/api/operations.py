@@ -1,0 +1,67 @@
+"""Operations: `GET /operations`, `/operations/{id}` and `/operations/{id}/log`."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from talaka.api.context import Api
+from talaka.api.http import check_params, json_bytes, page
+from talaka.api.search_params import OPERATIONS, parse_search
+from talaka.core.errors import NotFoundProblem
+from talaka.store.base import OperationRecord
+
+
+def operation_json(record: OperationRecord) -> bytes:
+    """The wire form of an operation; `type` is always present (toloka-kit needs it)."""
+    parts = [b'{"id":"%s","type":"%s","status":"%s","submitted":"%s"' % (
+        record.id.encode(), record.type.encode(), record.status.encode(), record.submitted.encode())]
+    if record.started:
+        parts.append(b',"started":"%s"' % record.started.encode())
+    if record.finished:
+        parts.append(b',"finished":"%s"' % record.finished.encode())
+    parts.append(b',"progress":%d,"parameters":%s,"details":%s}' % (
+        record.progress, record.parameters, record.details))
+    return b"".join(parts)
+
+
+def not_found(kind: str, object_id: str) -> NotFoundProblem:
+    return NotFoundProblem(f"There is no {kind} with id {object_id!r:.80} among yours")
+
+
+async def get_operation(request: Request) -> Response:
+    api: Api = request.app.state.api
+    requester = await api.authenticate(request)
+    check_params(request.query_params, frozenset())
+    operation_id = request.path_params["operation_id"]
+    record = await api.store.get_operation(requester.id, operation_id)
+    if record is None:
+        raise not_found("operation", operation_id)
+    return json_bytes(operation_json(record))
+
+
+async def get_operation_log(request: Request) -> Response:
+    api: Api = request.app.state.api
+    requester = await api.authenticate(request)
+    check_params(request.query_params, frozenset())
+    operation_id = request.path_params["operation_id"]
+    log = await api.store.operation_log(requester.id, operation_id)
+    if log is None:
+        raise not_found("operation", operation_id)
+    return json_bytes(log)
+
+
+async def find_operations(request: Request) -> Response:
+    api: Api = request.app.state.api
+    requester = await api.authenticate(request)
+    search = parse_search(request.query_params, OPERATIONS)
+    records, has_more = await api.store.find_operations(requester.id, search)
+    return page((operation_json(record) for record in records), has_more)
+
+
+routes = [
+    Route("/operations", find_operations, methods=["GET"]),
+    Route("/operations/{operation_id}", get_operation, methods=["GET"]),
+    Route("/operations/{operation_id}/log", get_operation_log, methods=["GET"]),
+]

@@ -1,0 +1,145 @@
+"""Pools: create, get, find, update, patch, and the open / close / archive operations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from talaka.api.context import Api
+from talaka.api.http import check_params, json_bytes, no_content, page, read_object, validation_error
+from talaka.api.objects import finished_operation, path_id
+from talaka.api.operations import not_found, operation_json
+from talaka.api.search_params import POOLS, parse_search
+from talaka.core.errors import ConflictProblem, FieldError, FieldErrors
+from talaka.core.ids import MAX_POOL_ID, parse_numeric_id
+from talaka.core.pools import check_pool, check_pool_patch, pool_body_with_status, stored_pool, updated_pool
+from talaka.core.timefmt import now_text
+from talaka.store.base import PoolRecord, Requester, with_id
+
+_encode = msgspec.json.encode
+_decode = msgspec.json.decode
+
+
+async def _pool(api: Api, requester: Requester, raw_id: str) -> PoolRecord:
+    record = await api.store.get_pool(requester.id, path_id(raw_id))
+    if record is None:
+        raise not_found("pool", raw_id)
+    return record
+
+
+async def _checked_pool_body(api: Api, requester: Requester, body: dict[str, Any]) -> int:
+    """Check a create or update body and its project; return the project id."""
+    errors: FieldErrors = check_pool(body)
+    project_id = parse_numeric_id(body["project_id"]) if isinstance(body.get("project_id"), str) else None
+    if "project_id" not in errors:
+        project = await api.store.get_project(requester.id, project_id) if project_id is not None else None
+        if project is None:
+            errors["project_id"] = FieldError("ENTITY_DOES_NOT_EXIST", "Entity does not exist: no project "
+                                              "with this id is yours")
+        elif project.status != "ACTIVE":
+            errors["project_id"] = FieldError("INAPPROPRIATE_STATUS", "The project is archived")
+    if errors:
+        raise validation_error(errors, "pool")
+    assert project_id is not None
+    return project_id
+
+
+async def create_pool(request: Request) -> Response:
+    api: Api = request.app.state.api
+    requester = await api.authenticate(request)
+    check_params(request.query_params, frozenset({"storage_key"}))
+    body = await read_object(request, api.settings.max_body_bytes, "pool")
+    project_id = await _checked_pool_body(api, requester, body)
+    created = now_text()
+    stored = _encode(stored_pool(body, requester_id=requester.id, status="CLOSED", created=created))
+    pool_id = await api.store.create_pool(requester.id, project_id, stored, created)
+    if pool_id > MAX_POOL_ID:
+        raise ConflictProblem("This database has run out of pool ids", code="CONFLICT_STATE")
+    return json_bytes(with_id(str(pool_id), stored), 201)
+
+
+async def get_pool(request: Request) -> Response:
+    api: Api = request.app.state.api
+    requester = await api.authenticate(request)
+    check_params(request.query_params, frozenset())
+    record = await _pool(api, requester, request.path_params["pool_id"])
+    return json_bytes(with_id(str(record.id), record.body))
+
+
+async def find_pools(request: Request) -> Response:
+    api: Api = request.app.state.api
+    requester = await api.authenticate(request)
+    search = parse_search(request.query_params, POOLS)
+    items, has_more = await api.store.find_pools(requester.id, search)
+    return page(items, has_more)
+
+
+async def update_pool(request: Request) -> Response:
+    api: Api = request.app.state.api
+    requester = await api.authenticate(request)
+    check_params(request.query_params, frozenset())
+    record = await _pool(api, requester, request.path_params["pool_id"])
+    body = await read_object(request, api.settings.max_body_bytes, "pool")
+    await _checked_pool_body(api, requester, body)
+    if parse_numeric_id(body["project_id"]) != record.project_id:
+        raise validation_error({"project_id": FieldError("VALUE_NOT_ALLOWED", "A pool cannot move to "
+                                                         "another project")}, "pool")
+    stored = _encode(updated_pool(_decode(record.body), body))
+    await api.store.replace_pool(requester.id, record.id, record.status, stored, None)
+    return json_bytes(with_id(str(record.id), stored))
+
+
+async def patch_pool(request: Request) -> Response:
+    api: Api = request.app.state.api
+    requester = await api.authenticate(request)
+    check_params(request.query_params, frozenset())
+    record = await _pool(api, requester, request.path_params["pool_id"])
+    body = await read_object(request, api.settings.max_body_bytes, "pool patch")
+    errors = check_pool_patch(body)
+    if errors:
+        raise validation_error(errors, "pool patch")
+    pool: dict[str, Any] = _decode(record.body)
+    pool.update(body)
+    stored = _encode(pool)
+    await api.store.replace_pool(requester.id, record.id, record.status, stored, None)
+    return json_bytes(with_id(str(record.id), stored))
+
+
+def _status_change(target: str, operation_type: str) -> Any:
+    async def change(request: Request) -> Response:
+        api: Api = request.app.state.api
+        requester = await api.authenticate(request)
+        check_params(request.query_params, frozenset())
+        record = await _pool(api, requester, request.path_params["pool_id"])
+        if record.status == target:
+            return no_content()
+        if record.status == "ARCHIVED":
+            raise ConflictProblem("The pool is archived; archived pools cannot change status",
+                                  code="POOL_INAPPROPRIATE_STATUS")
+        if target == "OPEN" and record.task_count + record.suite_count == 0:
+            raise ConflictProblem("Pool contains no tasks. Operation is not allowed: add tasks first",
+                                  code="EMPTY_POOL")
+        if target == "ARCHIVED" and record.status == "OPEN":
+            raise ConflictProblem("The pool is open: close it before archiving it", code="POOL_INAPPROPRIATE_STATUS")
+        operation = finished_operation(requester.id, operation_type, {"pool_id": str(record.id)})
+        stored = pool_body_with_status(record.body, target, operation.submitted)
+        await api.store.replace_pool(requester.id, record.id, target, stored, operation)
+        return json_bytes(operation_json(operation), 202)
+
+    return change
+
+
+routes = [
+    Route("/pools", create_pool, methods=["POST"]),
+    Route("/pools", find_pools, methods=["GET"]),
+    Route("/pools/{pool_id}", get_pool, methods=["GET"]),
+    Route("/pools/{pool_id}", update_pool, methods=["PUT"]),
+    Route("/pools/{pool_id}", patch_pool, methods=["PATCH"]),
+    Route("/pools/{pool_id}/open", _status_change("OPEN", "POOL.OPEN"), methods=["POST"]),
+    Route("/pools/{pool_id}/close", _status_change("CLOSED", "POOL.CLOSE"), methods=["POST"]),
+    Route("/pools/{pool_id}/archive", _status_change("ARCHIVED", "POOL.ARCHIVE"), methods=["POST"]),
+]

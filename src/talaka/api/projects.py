@@ -1,0 +1,103 @@
+"""Projects: create, get, find, update, archive."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from talaka.api.context import Api
+from talaka.api.http import check_params, json_bytes, no_content, page, read_object, validation_error
+from talaka.api.objects import finished_operation, path_id
+from talaka.api.operations import not_found, operation_json
+from talaka.api.search_params import PROJECTS, parse_search
+from talaka.core.errors import ConflictProblem
+from talaka.core.projects import check_project, stored_project
+from talaka.core.timefmt import now_text
+from talaka.store.base import ProjectRecord, Requester, with_id
+from talaka.store.search import Search
+
+_encode = msgspec.json.encode
+
+
+async def _project(api: Api, requester: Requester, raw_id: str) -> ProjectRecord:
+    record = await api.store.get_project(requester.id, path_id(raw_id))
+    if record is None:
+        raise not_found("project", raw_id)
+    return record
+
+
+async def create_project(request: Request) -> Response:
+    api: Api = request.app.state.api
+    requester = await api.authenticate(request)
+    check_params(request.query_params, frozenset())
+    body = await read_object(request, api.settings.max_body_bytes, "project")
+    errors = check_project(body)
+    if errors:
+        raise validation_error(errors, "project")
+    created = now_text()
+    stored = _encode(stored_project(body, status="ACTIVE", created=created))
+    project_id = await api.store.create_project(requester.id, stored, created)
+    return json_bytes(with_id(str(project_id), stored), 201)
+
+
+async def get_project(request: Request) -> Response:
+    api: Api = request.app.state.api
+    requester = await api.authenticate(request)
+    check_params(request.query_params, frozenset())
+    record = await _project(api, requester, request.path_params["project_id"])
+    return json_bytes(with_id(str(record.id), record.body))
+
+
+async def find_projects(request: Request) -> Response:
+    api: Api = request.app.state.api
+    requester = await api.authenticate(request)
+    search: Search = parse_search(request.query_params, PROJECTS)
+    items, has_more = await api.store.find_projects(requester.id, search)
+    return page(items, has_more)
+
+
+async def update_project(request: Request) -> Response:
+    api: Api = request.app.state.api
+    requester = await api.authenticate(request)
+    check_params(request.query_params, frozenset())
+    record = await _project(api, requester, request.path_params["project_id"])
+    body = await read_object(request, api.settings.max_body_bytes, "project")
+    errors = check_project(body)
+    if errors:
+        raise validation_error(errors, "project")
+    old: dict[str, Any] = msgspec.json.decode(record.body)
+    stored = _encode(stored_project(body, status=record.status, created=old["created"]))
+    await api.store.replace_project(requester.id, record.id, record.status, stored, None)
+    return json_bytes(with_id(str(record.id), stored))
+
+
+async def archive_project(request: Request) -> Response:
+    api: Api = request.app.state.api
+    requester = await api.authenticate(request)
+    check_params(request.query_params, frozenset())
+    record = await _project(api, requester, request.path_params["project_id"])
+    if record.status == "ARCHIVED":
+        return no_content()
+    open_pools, _ = await api.store.find_pools(
+        requester.id, Search(equals={"project_id": record.id, "status": "OPEN"}, limit=1))
+    if open_pools:
+        raise ConflictProblem("The project has open pools: close them before archiving the project",
+                              code="INAPPROPRIATE_STATUS")
+    body: dict[str, Any] = msgspec.json.decode(record.body)
+    body["status"] = "ARCHIVED"
+    operation = finished_operation(requester.id, "PROJECT.ARCHIVE", {"project_id": str(record.id)})
+    await api.store.replace_project(requester.id, record.id, "ARCHIVED", _encode(body), operation)
+    return json_bytes(operation_json(operation), 202)
+
+
+routes = [
+    Route("/projects", create_project, methods=["POST"]),
+    Route("/projects", find_projects, methods=["GET"]),
+    Route("/projects/{project_id}", get_project, methods=["GET"]),
+    Route("/projects/{project_id}", update_project, methods=["PUT"]),
+    Route("/projects/{project_id}/archive", archive_project, methods=["POST"]),
+]

@@ -1,0 +1,118 @@
+"""Query strings of the `find_*` endpoints, turned into `Search` values.
+
+Each resource declares which fields it filters on and how to read a value; anything else is a
+`VALIDATION_ERROR` naming the parameter, so a typo never silently widens a search.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.datastructures import QueryParams
+
+from talaka.core import ids
+from talaka.core.errors import FieldError, ValidationProblem
+from talaka.core.timefmt import parse_time
+from talaka.store.search import OPERATORS, Search
+
+Parser = Callable[[str], Any]
+
+
+def numeric_id(value: str) -> int | None:
+    return ids.parse_numeric_id(value)
+
+
+def task_id(value: str) -> tuple[int, int] | None:
+    return ids.parse_task_id(value)
+
+
+def integer(value: str) -> int | None:
+    return int(value) if value.lstrip("-").isdigit() and len(value) < 19 else None
+
+
+def timestamp(value: str) -> str | None:
+    return parse_time(value)
+
+
+def text(value: str) -> str | None:
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Resource:
+    """How one resource is searched: exact filters, range filters, sort keys and page sizes."""
+
+    equals: dict[str, Parser]
+    ranges: dict[str, Parser]
+    sort_keys: frozenset[str]
+    default_limit: int
+    max_limit: int
+
+    def allowed(self) -> frozenset[str]:
+        names = set(self.equals) | {"sort", "limit"}
+        names |= {f"{name}_{op}" for name in self.ranges for op in OPERATORS}
+        return frozenset(names)
+
+
+def parse_search(params: QueryParams, resource: Resource) -> Search:
+    errors: dict[str, FieldError] = {}
+    search = Search(limit=resource.default_limit)
+    allowed = resource.allowed()
+    for name, value in params.multi_items():
+        if name not in allowed:
+            errors[name] = FieldError("VALUE_NOT_ALLOWED", "Unknown parameter; this search takes: "
+                                      + ", ".join(sorted(allowed)))
+        elif name == "sort":
+            _parse_sort(value, resource, search, errors)
+        elif name == "limit":
+            limit = integer(value)
+            if limit is None or not 1 <= limit <= resource.max_limit:
+                errors[name] = FieldError("INVALID_VALUE",
+                                          f"Expected an integer from 1 to {resource.max_limit}, got {value!r:.40}",
+                                          [1, resource.max_limit])
+            else:
+                search.limit = limit
+        elif name in resource.equals:
+            parsed = resource.equals[name](value)
+            if parsed is None:
+                errors[name] = FieldError("INVALID_VALUE", f"Unexpected value {value!r:.60}")
+            else:
+                search.equals[name] = parsed
+        else:
+            field, op = name.rsplit("_", 1)
+            parsed = resource.ranges[field](value)
+            if parsed is None:
+                errors[name] = FieldError("INVALID_VALUE", f"Unexpected value {value!r:.60}")
+            else:
+                search.ranges.append((field, op, parsed))
+    if errors:
+        raise ValidationProblem("Invalid search parameters: " + ", ".join(sorted(errors)), errors)
+    return search
+
+
+def _parse_sort(value: str, resource: Resource, search: Search, errors: dict[str, FieldError]) -> None:
+    for key in value.split(","):
+        key = key.strip()
+        descending = key.startswith("-")
+        name = key.lstrip("-+")
+        if name not in resource.sort_keys:
+            errors["sort"] = FieldError("VALUE_NOT_ALLOWED", f"Cannot sort by {name!r:.40}; sort keys: "
+                                        + ", ".join(sorted(resource.sort_keys)))
+            return
+        search.sort.append((name, descending))
+
+
+TASKS = Resource(equals={"pool_id": numeric_id, "overlap": integer},
+                 ranges={"id": task_id, "created": timestamp, "overlap": integer},
+                 sort_keys=frozenset({"id", "created"}), default_limit=50, max_limit=100_000)
+PROJECTS = Resource(equals={"status": text},
+                    ranges={"id": numeric_id, "created": timestamp},
+                    sort_keys=frozenset({"id", "created"}), default_limit=20, max_limit=300)
+POOLS = Resource(equals={"status": text, "project_id": numeric_id},
+                 ranges={"id": numeric_id, "created": timestamp, "last_started": timestamp},
+                 sort_keys=frozenset({"id", "created", "last_started"}), default_limit=20, max_limit=300)
+OPERATIONS = Resource(equals={"type": text, "status": text},
+                      ranges={"submitted": timestamp, "finished": timestamp},
+                      sort_keys=frozenset({"id", "submitted", "finished"}), default_limit=50, max_limit=500)

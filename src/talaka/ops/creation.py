@@ -1,0 +1,177 @@
+"""Creating tasks (or task suites) from decoded items: the part requests and operations share.
+
+A request answered at once validates and writes in one transaction together with its operation
+row, which is what makes a repeated `operation_id` safe. An operation run in the background
+writes in chunks, each committed with the operation's cursor, so a crash resumes where the last
+commit stopped and no item is created twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from bisect import bisect_left
+from collections.abc import Callable
+from concurrent.futures import Executor
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar
+
+import msgspec
+
+from talaka.core.batch import SUITE, TASK, Decoded, Prepared, Row, prepare
+from talaka.core.errors import ConflictProblem, FieldErrors
+from talaka.core.ids import new_operation_id
+from talaka.core.timefmt import now_text
+from talaka.store.base import BatchResult, BatchWrite, OperationRecord, StaleRules, Store
+
+OPERATION_TYPES = {TASK: "TASK.BATCH_CREATE", SUITE: "TASK_SUITE.BATCH_CREATE"}
+TABLES = {TASK: "tasks", SUITE: "task_suites"}
+INLINE_PREPARE_ITEMS = 64
+STALE_RETRIES = 5
+T = TypeVar("T")
+
+
+class CreateParams(msgspec.Struct, frozen=True):
+    """The query flags of one create request, stored as the operation's `parameters`."""
+
+    skip_invalid_items: bool = False
+    allow_defaults: bool = False
+    open_pool: bool = False
+
+
+@dataclass(slots=True)
+class Counts:
+    items: int
+    valid: int = 0
+    invalid: int = 0
+    created: int = 0
+
+    def details(self) -> bytes:
+        return msgspec.json.encode({"items_count": self.items, "valid_count": self.valid,
+                                    "invalid_count": self.invalid, "created_count": self.created})
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What a request learns: the operation as written, what was created, what was refused."""
+
+    record: OperationRecord
+    created: BatchResult
+    errors: dict[int, tuple[bytes, FieldErrors]]
+
+
+def kind_of(operation_type: str) -> str:
+    return SUITE if operation_type.startswith("TASK_SUITE") else TASK
+
+
+def new_record(requester_id: int, kind: str, operation_id: str | None, params: CreateParams,
+               digest: bytes | None, *, is_sync: bool) -> OperationRecord:
+    return OperationRecord(
+        no=0, id=operation_id or new_operation_id(), requester_id=requester_id, type=OPERATION_TYPES[kind],
+        status="PENDING", is_sync=is_sync, digest=digest, submitted=now_text(), started=None, finished=None,
+        progress=0, cursor=0, parameters=msgspec.json.encode(params), details=b"{}")
+
+
+async def off_loop(executor: Executor, size: int, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run CPU work of a large request on a thread so the event loop keeps answering others."""
+    if size <= INLINE_PREPARE_ITEMS:
+        return function(*args, **kwargs)
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(executor, functools.partial(function, *args, **kwargs))
+
+
+async def _prepare(store: Store, executor: Executor, record: OperationRecord, decoded: Decoded,
+                   params: CreateParams, start: int) -> tuple[Prepared, dict[int, int], str]:
+    rules = await store.pool_rules(record.requester_id, decoded.pool_ids)
+    created = now_text()
+    prepared = await off_loop(executor, len(decoded.raws) - start, prepare, decoded, rules,
+                              kind=kind_of(record.type), allow_defaults=params.allow_defaults,
+                              created=created, start=start)
+    return prepared, {pool_id: rule.revision for pool_id, rule in rules.items()}, created
+
+
+def _refused(prepared: Prepared, params: CreateParams) -> bool:
+    """All-or-nothing: any invalid item refuses the batch unless invalid items may be skipped."""
+    return bool(prepared.errors) and (not params.skip_invalid_items or not prepared.rows)
+
+
+async def create_at_once(store: Store, executor: Executor, record: OperationRecord, decoded: Decoded,
+                         params: CreateParams) -> Outcome:
+    """Validate every item and write the result and the operation row in one transaction."""
+    for _ in range(STALE_RETRIES):
+        prepared, revisions, created = await _prepare(store, executor, record, decoded, params, 0)
+        counts = Counts(len(decoded.raws), len(prepared.rows), len(prepared.errors))
+        refused = _refused(prepared, params)
+        rows = [] if refused else prepared.rows
+        counts.created = len(rows)
+        finished = now_text()
+        record.status = "FAIL" if refused else "SUCCESS"
+        record.started, record.finished, record.progress = record.submitted, finished, 100
+        record.cursor, record.details = counts.items, counts.details()
+        batch = BatchWrite(requester_id=record.requester_id, table=TABLES[kind_of(record.type)], created=created,
+                           rows=rows, errors=prepared.errors, revisions=revisions,
+                           open_pools=params.open_pool, operation=record)
+        try:
+            result = await store.write_batch(batch)
+        except StaleRules:
+            record.no = 0
+            continue
+        return Outcome(record, result, prepared.errors)
+    raise ConflictProblem("The pools of this request kept changing while it was written; send it again",
+                          code="CONFLICT_STATE")
+
+
+async def run_in_chunks(store: Store, executor: Executor, record: OperationRecord, decoded: Decoded,
+                        params: CreateParams, chunk_items: int) -> None:
+    """Carry a background operation from its cursor to the end, one committed chunk at a time."""
+    counts = Counts(len(decoded.raws), **{key.removesuffix("_count"): value for key, value
+                                          in msgspec.json.decode(record.details).items()
+                                          if key != "items_count"})
+    record.status, record.started = "RUNNING", record.started or now_text()
+    await store.write_batch(_chunk(record, counts, [], {}, {}, "", final=False, open_pools=False))
+    while True:
+        prepared, revisions, created = await _prepare(store, executor, record, decoded, params, record.cursor)
+        if record.cursor == 0 and _refused(prepared, params):
+            counts.valid, counts.invalid = len(prepared.rows), len(prepared.errors)
+            await store.fail_operation(record.no, counts.details(), prepared.errors)
+            return
+        try:
+            await _write_chunks(store, record, counts, prepared, revisions, created, params, chunk_items)
+        except StaleRules:
+            continue
+        return
+
+
+async def _write_chunks(store: Store, record: OperationRecord, counts: Counts, prepared: Prepared,
+                        revisions: dict[int, int], created: str, params: CreateParams, chunk_items: int) -> None:
+    row_positions = [row.item_idx for row in prepared.rows]
+    while record.cursor < counts.items:
+        low, high = record.cursor, min(record.cursor + chunk_items, counts.items)
+        rows = prepared.rows[bisect_left(row_positions, low):bisect_left(row_positions, high)]
+        errors = {idx: found for idx, found in prepared.errors.items() if low <= idx < high}
+        before = (replace(counts), record.cursor, record.progress, record.status, record.finished)
+        counts.valid += len(rows)
+        counts.invalid += len(errors)
+        counts.created += len(rows)
+        final = high == counts.items
+        record.cursor = high
+        record.progress = 100 if final else high * 100 // counts.items
+        if final:
+            record.status = "SUCCESS" if counts.created else "FAIL"
+            record.finished = now_text()
+        try:
+            await store.write_batch(_chunk(record, counts, rows, errors, revisions, created,
+                                           final=final, open_pools=params.open_pool))
+        except StaleRules:
+            saved, record.cursor, record.progress, record.status, record.finished = before
+            counts.valid, counts.invalid, counts.created = saved.valid, saved.invalid, saved.created
+            record.details = counts.details()
+            raise
+
+
+def _chunk(record: OperationRecord, counts: Counts, rows: list[Row], errors: dict[int, tuple[bytes, FieldErrors]],
+           revisions: dict[int, int], created: str, *, final: bool, open_pools: bool) -> BatchWrite:
+    record.details = counts.details()
+    return BatchWrite(requester_id=record.requester_id, table=TABLES[kind_of(record.type)], created=created,
+                      rows=rows, errors=errors, revisions=revisions, open_pools=open_pools,
+                      operation=record, final=final)

@@ -1,0 +1,62 @@
+"""The background operation runner.
+
+Operations too large to answer at once are committed with their request body before the 202, then
+run here. On start the runner picks up every operation that still holds its body (accepted, or
+interrupted by a crash) and carries it on from its committed cursor.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import Executor
+
+import msgspec
+
+from talaka.core.batch import decode_items
+from talaka.ops.creation import CreateParams, kind_of, off_loop, run_in_chunks
+from talaka.store.base import OperationRecord, Store
+
+log = logging.getLogger("talaka.ops")
+PARALLEL_OPERATIONS = 2
+
+
+class Runner:
+    def __init__(self, store: Store, executor: Executor, chunk_items: int) -> None:
+        self.store = store
+        self.executor = executor
+        self.chunk_items = chunk_items
+        self._queue: asyncio.Queue[OperationRecord] = asyncio.Queue()
+        self._workers: list[asyncio.Task[None]] = []
+
+    async def start(self) -> None:
+        for record in await self.store.unfinished_operations():
+            log.info("resuming operation %s at item %d", record.id, record.cursor)
+            self.submit(record)
+        self._workers = [asyncio.create_task(self._work(), name=f"talaka-runner-{number}")
+                         for number in range(PARALLEL_OPERATIONS)]
+
+    async def stop(self) -> None:
+        for worker in self._workers:
+            worker.cancel()
+        await asyncio.gather(*self._workers, return_exceptions=True)
+
+    def submit(self, record: OperationRecord) -> None:
+        self._queue.put_nowait(record)
+
+    async def _work(self) -> None:
+        while True:
+            record = await self._queue.get()
+            try:
+                await self.run(record)
+            except Exception:
+                log.exception("operation %s stopped with an error; it resumes on the next start", record.id)
+
+    async def run(self, record: OperationRecord) -> None:
+        payload = await self.store.operation_payload(record.no)
+        if payload is None:
+            return
+        params = msgspec.json.decode(record.parameters, type=CreateParams)
+        decoded = await off_loop(self.executor, len(payload), decode_items, payload, kind_of(record.type))
+        await run_in_chunks(self.store, self.executor, record, decoded, params, self.chunk_items)
+        log.info("operation %s finished: %s", record.id, record.status)

@@ -1,0 +1,147 @@
+"""The storage interface every backend implements, and the records that cross it.
+
+Bodies cross as JSON bytes: the store keeps each object's JSON without its `id` (the id is
+derived from columns) and hands back complete JSON objects, so the API answers reads by
+concatenating bytes instead of decoding and re-encoding objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from talaka.core.batch import Row
+from talaka.core.errors import FieldErrors
+from talaka.core.rules import PoolRefusal, PoolRules
+from talaka.store.search import Search
+
+
+def with_id(object_id: str, body: bytes) -> bytes:
+    """Put `"id"` first into a stored JSON object body (which never holds one)."""
+    rest = body[1:].lstrip()
+    separator = b"" if rest[:1] == b"}" else b","
+    return b'{"id":"' + object_id.encode() + b'"' + separator + rest
+
+
+@dataclass(frozen=True, slots=True)
+class Requester:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectRecord:
+    id: int
+    status: str
+    body: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class PoolRecord:
+    id: int
+    project_id: int
+    status: str
+    revision: int
+    task_count: int
+    golden_count: int
+    suite_count: int
+    body: bytes
+
+
+@dataclass(slots=True)
+class OperationRecord:
+    no: int
+    id: str
+    requester_id: int
+    type: str
+    status: str
+    is_sync: bool
+    digest: bytes | None
+    submitted: str
+    started: str | None
+    finished: str | None
+    progress: int
+    cursor: int
+    parameters: bytes
+    details: bytes
+
+
+@dataclass(slots=True)
+class BatchWrite:
+    """Everything one create request (or one chunk of an operation) writes in one transaction.
+
+    `operation` is inserted when `op_no` is None (a request answered at once), which is where a
+    repeated `operation_id` is caught by the unique key; otherwise the existing operation row is
+    advanced to `cursor`.
+    """
+
+    requester_id: int
+    table: str
+    created: str
+    rows: list[Row]
+    errors: dict[int, tuple[bytes, FieldErrors]]
+    revisions: dict[int, int]
+    open_pools: bool
+    operation: OperationRecord
+    final: bool = True
+    payload: bytes | None = None
+
+
+@dataclass(slots=True)
+class BatchResult:
+    """What was created: `(item_idx, id, complete JSON)` per task, in input order."""
+
+    op_no: int
+    created: list[tuple[int, str, bytes]] = field(default_factory=list)
+
+
+class StaleRules(Exception):
+    """A pool changed between validation and the write; validate again with fresh rules."""
+
+
+class OperationExists(Exception):
+    """The requester already has an operation with this id."""
+
+    def __init__(self, record: OperationRecord) -> None:
+        super().__init__(record.id)
+        self.record = record
+
+
+class Store(Protocol):
+    """One storage interface; `sqlite` and `postgres` implement it."""
+
+    async def start(self) -> None: ...
+    async def close(self) -> None: ...
+
+    async def create_requester(self, name: str, token_hash: bytes) -> Requester: ...
+    async def requester_for_token(self, token_hash: bytes) -> Requester | None: ...
+    async def count_requesters(self) -> int: ...
+
+    async def create_project(self, requester_id: int, body: bytes, created: str) -> int: ...
+    async def get_project(self, requester_id: int, project_id: int) -> ProjectRecord | None: ...
+    async def replace_project(self, requester_id: int, project_id: int, status: str, body: bytes,
+                              operation: OperationRecord | None) -> None: ...
+    async def find_projects(self, requester_id: int, search: Search) -> tuple[list[bytes], bool]: ...
+
+    async def create_pool(self, requester_id: int, project_id: int, body: bytes, created: str) -> int: ...
+    async def get_pool(self, requester_id: int, pool_id: int) -> PoolRecord | None: ...
+    async def replace_pool(self, requester_id: int, pool_id: int, status: str, body: bytes,
+                           operation: OperationRecord | None) -> None: ...
+    async def find_pools(self, requester_id: int, search: Search) -> tuple[list[bytes], bool]: ...
+    async def pool_rules(self, requester_id: int, pool_ids: set[int]) -> dict[int, PoolRules | PoolRefusal]: ...
+
+    async def write_batch(self, batch: BatchWrite) -> BatchResult: ...
+    async def get_task(self, table: str, requester_id: int, task_id: str) -> bytes | None: ...
+    async def replace_task(self, table: str, requester_id: int, task_id: str, overlap: int | None,
+                           golden: bool, body: bytes) -> None: ...
+    async def find_tasks(self, table: str, requester_id: int, search: Search) -> tuple[list[bytes], bool]: ...
+
+    async def insert_operation(self, record: OperationRecord, payload: bytes) -> OperationRecord: ...
+    async def get_operation(self, requester_id: int, operation_id: str) -> OperationRecord | None: ...
+    async def find_operations(self, requester_id: int, search: Search) -> tuple[list[OperationRecord], bool]: ...
+    async def operation_log(self, requester_id: int, operation_id: str) -> bytes | None: ...
+    async def operation_items(self, op_no: int) -> BatchResult: ...
+    async def operation_errors(self, op_no: int) -> dict[int, bytes]: ...
+    async def unfinished_operations(self) -> list[OperationRecord]: ...
+    async def operation_payload(self, op_no: int) -> bytes | None: ...
+    async def fail_operation(self, op_no: int, details: bytes, errors: dict[int, tuple[bytes, FieldErrors]]) -> None: ...

@@ -1,0 +1,99 @@
+-- Talaka schema, version 1 (SQLite).
+-- Objects keep the JSON the client sent (`body`) so that `get` returns exactly what `create`
+-- answered, unknown fields included; the columns beside it are only what queries filter on.
+
+CREATE TABLE requesters (
+    id      INTEGER PRIMARY KEY,
+    name    TEXT NOT NULL,
+    created TEXT NOT NULL
+);
+
+CREATE TABLE tokens (
+    hash         BLOB PRIMARY KEY,
+    requester_id INTEGER NOT NULL REFERENCES requesters (id),
+    created      TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE projects (
+    id           INTEGER PRIMARY KEY,
+    requester_id INTEGER NOT NULL REFERENCES requesters (id),
+    status       TEXT NOT NULL,
+    created      TEXT NOT NULL,
+    body         BLOB NOT NULL
+);
+CREATE INDEX projects_by_requester ON projects (requester_id, id);
+
+CREATE TABLE pools (
+    id             INTEGER PRIMARY KEY,
+    requester_id   INTEGER NOT NULL REFERENCES requesters (id),
+    project_id     INTEGER NOT NULL REFERENCES projects (id),
+    status         TEXT NOT NULL,
+    created        TEXT NOT NULL,
+    last_started   TEXT,
+    revision       INTEGER NOT NULL DEFAULT 0,
+    task_count     INTEGER NOT NULL DEFAULT 0,
+    golden_count   INTEGER NOT NULL DEFAULT 0,
+    suite_count    INTEGER NOT NULL DEFAULT 0,
+    body           BLOB NOT NULL
+);
+CREATE INDEX pools_by_requester ON pools (requester_id, id);
+CREATE INDEX pools_by_project ON pools (project_id, id);
+
+-- `seq` is the database-wide creation sequence; the task id is `%010x--%024x` of (pool_id, seq).
+-- `body` is the task's JSON object without its `id`, which is derived from the two columns.
+CREATE TABLE tasks (
+    seq      INTEGER PRIMARY KEY,
+    pool_id  INTEGER NOT NULL,
+    op_no    INTEGER NOT NULL,
+    item_idx INTEGER NOT NULL,
+    overlap  INTEGER,
+    golden   INTEGER NOT NULL,
+    created  TEXT NOT NULL,
+    body     BLOB NOT NULL
+);
+CREATE INDEX tasks_by_pool ON tasks (pool_id, seq);
+
+CREATE TABLE task_suites (
+    seq      INTEGER PRIMARY KEY,
+    pool_id  INTEGER NOT NULL,
+    op_no    INTEGER NOT NULL,
+    item_idx INTEGER NOT NULL,
+    overlap  INTEGER,
+    golden   INTEGER NOT NULL,
+    created  TEXT NOT NULL,
+    body     BLOB NOT NULL
+);
+CREATE INDEX task_suites_by_pool ON task_suites (pool_id, seq);
+
+-- One row per operation, synchronous batch creates included: they are what makes a repeated
+-- `operation_id` answer the first result instead of creating anything twice.
+CREATE TABLE operations (
+    no           INTEGER PRIMARY KEY,
+    id           TEXT NOT NULL,
+    requester_id INTEGER NOT NULL REFERENCES requesters (id),
+    type         TEXT NOT NULL,
+    status       TEXT NOT NULL,
+    is_sync      INTEGER NOT NULL,
+    digest       BLOB,
+    submitted    TEXT NOT NULL,
+    started      TEXT,
+    finished     TEXT,
+    progress     INTEGER NOT NULL DEFAULT 0,
+    cursor       INTEGER NOT NULL DEFAULT 0,
+    seq_from     INTEGER,
+    seq_to       INTEGER,
+    parameters   BLOB NOT NULL,
+    details      BLOB NOT NULL,
+    payload      BLOB,
+    UNIQUE (requester_id, id)
+);
+CREATE INDEX operations_pending ON operations (status) WHERE payload IS NOT NULL;
+
+-- Items that failed validation, with the input they were sent with, for the operation log.
+CREATE TABLE operation_errors (
+    op_no    INTEGER NOT NULL,
+    item_idx INTEGER NOT NULL,
+    input    BLOB NOT NULL,
+    errors   BLOB NOT NULL,
+    PRIMARY KEY (op_no, item_idx)
+) WITHOUT ROWID;
