@@ -1,0 +1,88 @@
+"""A real `talaka serve` process on a free 127.0.0.1 port, for end-to-end tests."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+STARTUP_SECONDS = 30.0
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class ServerProcess:
+    """One server process; `restart` keeps the database and the port."""
+
+    database_url: str
+    log_path: Path
+    env: dict[str, str] = field(default_factory=dict)
+    port: int = field(default_factory=free_port)
+    token: str = ""
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> ServerProcess:
+        command = [sys.executable, "-m", "talaka", "serve", "--port", str(self.port),
+                   "--database", self.database_url, "--log-level", "warning"]
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log,
+                                        env={**os.environ, **self.env})
+        self._wait_ready()
+        return self
+
+    def _wait_ready(self) -> None:
+        assert self.process is not None and self.process.stdout is not None
+        deadline = time.monotonic() + STARTUP_SECONDS
+        if not self.token:
+            line = self.process.stdout.readline().decode().strip()
+            assert line, f"server printed no token; see {self.log_path}"
+            self.token = line
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited with {self.process.returncode}; see {self.log_path}")
+            try:
+                if httpx.get(self.url + "/openapi.json", timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                time.sleep(0.05)
+        raise RuntimeError(f"server did not start in {STARTUP_SECONDS} s; see {self.log_path}")
+
+    def kill(self) -> None:
+        """SIGKILL: no clean shutdown, exactly like a crash."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait()
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def restart(self) -> None:
+        self.kill()
+        self.start()
+
+    def new_requester(self, name: str) -> str:
+        """Create another requester with the CLI; return its token."""
+        done = subprocess.run([sys.executable, "-m", "talaka", "requester", "create", name,
+                               "--database", self.database_url], capture_output=True, check=True, text=True)
+        return done.stdout.strip().splitlines()[-1]
