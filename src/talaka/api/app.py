@@ -22,6 +22,7 @@ from talaka.api import openapi, operations, pools, projects, requester, tasks
 from talaka.api.context import Api
 from talaka.config import Settings
 from talaka.core.errors import TalakaProblem
+from talaka.ops.creation import Creator
 from talaka.ops.runner import Runner
 from talaka.store.base import Store
 
@@ -95,8 +96,9 @@ class RequestIds:
 def create_app(store: Store, settings: Settings) -> ASGIApp:
     """The whole server as one ASGI app; request ids wrap everything, so even a 500 carries one."""
     executor = ThreadPoolExecutor(2, thread_name_prefix="talaka-prepare")
-    runner = Runner(store, executor, settings.operation_chunk_items)
-    api = Api(store, settings, runner)
+    creator = Creator(store, executor)
+    runner = Runner(creator, settings.operation_chunk_items)
+    api = Api(store, settings, creator, runner)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

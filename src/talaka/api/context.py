@@ -15,15 +15,17 @@ from talaka.core.limits import Quota, RateLimiter
 from talaka.store.base import Requester, Store
 
 if TYPE_CHECKING:
+    from talaka.ops.creation import Creator
     from talaka.ops.runner import Runner
 
 TOKEN_CACHE_SIZE = 10_000
 
 
 class Api:
-    def __init__(self, store: Store, settings: Settings, runner: Runner) -> None:
+    def __init__(self, store: Store, settings: Settings, creator: Creator, runner: Runner) -> None:
         self.store = store
         self.settings = settings
+        self.creator = creator
         self.runner = runner
         self.limiter = RateLimiter([Quota(settings.requests_per_minute, 60, "minute"),
                                     Quota(settings.requests_per_day, 86_400, "day")])

@@ -23,7 +23,7 @@ from talaka.core.errors import ConflictProblem, FieldError, ValidationProblem
 from talaka.core.ids import parse_operation_id
 from talaka.core.patches import apply_patch, is_golden
 from talaka.core.rules import PoolRules
-from talaka.ops.creation import TABLES, CreateParams, create_at_once, new_record, off_loop
+from talaka.ops.creation import TABLES, CreateParams, new_record, off_loop
 from talaka.store.base import BatchResult, OperationExists, OperationRecord, Requester, with_id
 
 CREATE_PARAMS = frozenset({"operation_id", "async_mode", "allow_defaults", "open_pool", "skip_invalid_items"})
@@ -67,12 +67,8 @@ def _create(kind: str) -> Handler:
         headers = api.count_create_request(requester)
         body = await read_body(request, api.settings.max_body_bytes)
         digest = _digest(body, async_mode, flags)
-        if operation_id is not None:
-            existing = await api.store.get_operation(requester.id, operation_id)
-            if existing is not None:
-                return await _repeat(api, existing, digest, async_mode, body)
         try:
-            decoded = await off_loop(api.runner.executor, len(body) // 128, decode_items, body, kind)
+            decoded = await off_loop(api.creator.executor, len(body) // 128, decode_items, body, kind)
         except BodyProblem as problem:
             raise ValidationProblem(str(problem), {many: FieldError("JSON_EXPECTED", str(problem))}) from None
         count = len(decoded.raws)
@@ -90,7 +86,7 @@ def _create(kind: str) -> Handler:
                 record = await api.store.insert_operation(record, body)
                 api.runner.submit(record)
                 return json_bytes(operation_json(record), 202, headers)
-            outcome = await create_at_once(api.store, api.runner.executor, record, decoded, flags)
+            outcome = await api.creator.create_at_once(record, decoded, flags)
         except OperationExists as exists:
             return await _repeat(api, exists.record, digest, async_mode, body)
         if async_mode:

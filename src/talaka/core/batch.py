@@ -77,15 +77,14 @@ class Decoded:
     pool_ids: set[int]
 
 
-@dataclass(slots=True)
-class Row:
-    """One valid item, ready for the store, which adds the sequence number that makes its id."""
+Row = tuple[int, int, int | None, int, str, bytes]
+"""One valid item as the store inserts it: `(pool_id, item_idx, overlap, golden, created, body)`.
 
-    item_idx: int
-    pool_id: int
-    overlap: int | None
-    golden: bool
-    body: bytes
+A plain tuple, built once here, goes to `executemany` unchanged: the writer, the one thread all
+writes queue for, does no per-row Python work. The store adds the operation and the sequence
+number that makes the id.
+"""
+POOL, ITEM_IDX, BODY = 0, 1, 5
 
 
 @dataclass(slots=True)
@@ -191,7 +190,7 @@ def _fast_row(task: TaskIn, idx: int, pools: PoolLookup, allow_defaults: bool, c
     body = TaskBody(pool_id=task.pool_id, input_values=task.input_values, known_solutions=solutions,
                     message_on_unknown_solution=task.message_on_unknown_solution, overlap=overlap,
                     infinite_overlap=overlap is None, remaining_overlap=overlap, created=created)
-    return Row(idx, rules.pool_id, overlap, bool(solutions), _encode(body))
+    return (rules.pool_id, idx, overlap, 1 if solutions else 0, created, _encode(body))
 
 
 def _weight_ok(weight: float | None) -> bool:
@@ -212,7 +211,7 @@ def _slow_row(raw: msgspec.Raw, idx: int, pools: PoolLookup, kind: str, allow_de
         prepared.errors[idx] = (_encode(item), errors)
         return None
     body["created"] = created
-    return Row(idx, pool_id, overlap, golden, _encode(body))
+    return (pool_id, idx, overlap, int(golden), created, _encode(body))
 
 
 def _check_item(item: dict[str, Any], pools: PoolLookup, kind: str, allow_defaults: bool,
@@ -363,6 +362,15 @@ def _is_number(value: Any) -> bool:
 
 def _is_bool(value: Any) -> bool:
     return type(value) is bool
+
+
+def tally(rows: list[Row]) -> dict[int, tuple[int, int]]:
+    """Tasks and golden tasks per pool, for the pools' counters."""
+    counts: dict[int, tuple[int, int]] = {}
+    for row in rows:
+        total, golden = counts.get(row[POOL], (0, 0))
+        counts[row[POOL]] = (total + 1, golden + row[3])
+    return counts
 
 
 def _json_type(value: Any) -> str:

@@ -18,11 +18,12 @@ from typing import Any, TypeVar
 
 import msgspec
 
-from talaka.core.batch import SUITE, TASK, Decoded, Prepared, Row, prepare
+from talaka.core.batch import ITEM_IDX, SUITE, TASK, Decoded, Prepared, Row, prepare, tally
 from talaka.core.errors import ConflictProblem, FieldErrors
+from talaka.core.rules import PoolRefusal, PoolRules
 from talaka.core.ids import new_operation_id
 from talaka.core.timefmt import now_text
-from talaka.store.base import BatchResult, BatchWrite, OperationRecord, StaleRules, Store
+from talaka.store.base import BatchResult, BatchWrite, OperationRecord, StaleRules, Store, created_items
 
 OPERATION_TYPES = {TASK: "TASK.BATCH_CREATE", SUITE: "TASK_SUITE.BATCH_CREATE"}
 TABLES = {TASK: "tasks", SUITE: "task_suites"}
@@ -80,14 +81,34 @@ async def off_loop(executor: Executor, size: int, function: Callable[..., T], *a
     return await loop.run_in_executor(executor, functools.partial(function, *args, **kwargs))
 
 
-async def _prepare(store: Store, executor: Executor, record: OperationRecord, decoded: Decoded,
-                   params: CreateParams, start: int) -> tuple[Prepared, dict[int, int], str]:
-    rules = await store.pool_rules(record.requester_id, decoded.pool_ids)
-    created = now_text()
-    prepared = await off_loop(executor, len(decoded.raws) - start, prepare, decoded, rules,
-                              kind=kind_of(record.type), allow_defaults=params.allow_defaults,
-                              created=created, start=start)
-    return prepared, {pool_id: rule.revision for pool_id, rule in rules.items()}, created
+class RulesCache:
+    """Pool rules kept between requests, checked rather than trusted.
+
+    Every write compares the revisions it was validated against with the pools' current ones in
+    the same transaction (`StaleRules`), so a stale entry costs one retry, never a wrong task;
+    a fresh one saves a database read on every request.
+    """
+
+    def __init__(self, store: Store, size: int = 10_000) -> None:
+        self.store = store
+        self.size = size
+        self._rules: dict[tuple[int, int], PoolRules | PoolRefusal] = {}
+
+    async def get(self, requester_id: int, pool_ids: set[int]) -> dict[int, PoolRules | PoolRefusal]:
+        found = {pool_id: rule for pool_id in pool_ids
+                 if (rule := self._rules.get((requester_id, pool_id))) is not None}
+        missing = pool_ids - found.keys()
+        if missing:
+            fresh = await self.store.pool_rules(requester_id, missing)
+            if len(self._rules) + len(fresh) > self.size:
+                self._rules.clear()
+            self._rules.update(((requester_id, pool_id), rule) for pool_id, rule in fresh.items())
+            found.update(fresh)
+        return found
+
+    def forget(self, requester_id: int, pool_ids: set[int]) -> None:
+        for pool_id in pool_ids:
+            self._rules.pop((requester_id, pool_id), None)
 
 
 def _refused(prepared: Prepared, params: CreateParams) -> bool:
@@ -95,83 +116,104 @@ def _refused(prepared: Prepared, params: CreateParams) -> bool:
     return bool(prepared.errors) and (not params.skip_invalid_items or not prepared.rows)
 
 
-async def create_at_once(store: Store, executor: Executor, record: OperationRecord, decoded: Decoded,
-                         params: CreateParams) -> Outcome:
-    """Validate every item and write the result and the operation row in one transaction."""
-    for _ in range(STALE_RETRIES):
-        prepared, revisions, created = await _prepare(store, executor, record, decoded, params, 0)
-        counts = Counts(len(decoded.raws), len(prepared.rows), len(prepared.errors))
-        refused = _refused(prepared, params)
-        rows = [] if refused else prepared.rows
-        counts.created = len(rows)
-        finished = now_text()
-        record.status = "FAIL" if refused else "SUCCESS"
-        record.started, record.finished, record.progress = record.submitted, finished, 100
-        record.cursor, record.details = counts.items, counts.details()
-        batch = BatchWrite(requester_id=record.requester_id, table=TABLES[kind_of(record.type)], created=created,
-                           rows=rows, errors=prepared.errors, revisions=revisions,
-                           open_pools=params.open_pool, operation=record)
+class Creator:
+    """Validates and writes batches for requests and for the runner, sharing one rules cache."""
+
+    def __init__(self, store: Store, executor: Executor) -> None:
+        self.store = store
+        self.executor = executor
+        self.rules = RulesCache(store)
+
+    async def _prepare(self, record: OperationRecord, decoded: Decoded, params: CreateParams,
+                       start: int) -> tuple[Prepared, dict[int, int]]:
+        rules = await self.rules.get(record.requester_id, decoded.pool_ids)
+        prepared = await off_loop(self.executor, len(decoded.raws) - start, prepare, decoded, rules,
+                                  kind=kind_of(record.type), allow_defaults=params.allow_defaults,
+                                  created=now_text(), start=start)
+        return prepared, {pool_id: rule.revision for pool_id, rule in rules.items()}
+
+    async def _write(self, batch: BatchWrite) -> int:
         try:
-            result = await store.write_batch(batch)
+            return await self.store.write_batch(batch)
         except StaleRules:
-            record.no = 0
-            continue
-        return Outcome(record, result, prepared.errors)
-    raise ConflictProblem("The pools of this request kept changing while it was written; send it again",
-                          code="CONFLICT_STATE")
-
-
-async def run_in_chunks(store: Store, executor: Executor, record: OperationRecord, decoded: Decoded,
-                        params: CreateParams, chunk_items: int) -> None:
-    """Carry a background operation from its cursor to the end, one committed chunk at a time."""
-    counts = Counts(len(decoded.raws), **{key.removesuffix("_count"): value for key, value
-                                          in msgspec.json.decode(record.details).items()
-                                          if key != "items_count"})
-    record.status, record.started = "RUNNING", record.started or now_text()
-    await store.write_batch(_chunk(record, counts, [], {}, {}, "", final=False, open_pools=False))
-    while True:
-        prepared, revisions, created = await _prepare(store, executor, record, decoded, params, record.cursor)
-        if record.cursor == 0 and _refused(prepared, params):
-            counts.valid, counts.invalid = len(prepared.rows), len(prepared.errors)
-            await store.fail_operation(record.no, counts.details(), prepared.errors)
-            return
-        try:
-            await _write_chunks(store, record, counts, prepared, revisions, created, params, chunk_items)
-        except StaleRules:
-            continue
-        return
-
-
-async def _write_chunks(store: Store, record: OperationRecord, counts: Counts, prepared: Prepared,
-                        revisions: dict[int, int], created: str, params: CreateParams, chunk_items: int) -> None:
-    row_positions = [row.item_idx for row in prepared.rows]
-    while record.cursor < counts.items:
-        low, high = record.cursor, min(record.cursor + chunk_items, counts.items)
-        rows = prepared.rows[bisect_left(row_positions, low):bisect_left(row_positions, high)]
-        errors = {idx: found for idx, found in prepared.errors.items() if low <= idx < high}
-        before = (replace(counts), record.cursor, record.progress, record.status, record.finished)
-        counts.valid += len(rows)
-        counts.invalid += len(errors)
-        counts.created += len(rows)
-        final = high == counts.items
-        record.cursor = high
-        record.progress = 100 if final else high * 100 // counts.items
-        if final:
-            record.status = "SUCCESS" if counts.created else "FAIL"
-            record.finished = now_text()
-        try:
-            await store.write_batch(_chunk(record, counts, rows, errors, revisions, created,
-                                           final=final, open_pools=params.open_pool))
-        except StaleRules:
-            saved, record.cursor, record.progress, record.status, record.finished = before
-            counts.valid, counts.invalid, counts.created = saved.valid, saved.invalid, saved.created
-            record.details = counts.details()
+            self.rules.forget(batch.requester_id, set(batch.revisions))
             raise
+
+    async def create_at_once(self, record: OperationRecord, decoded: Decoded, params: CreateParams) -> Outcome:
+        """Validate every item and write the result and the operation row in one transaction."""
+        for _ in range(STALE_RETRIES):
+            prepared, revisions = await self._prepare(record, decoded, params, 0)
+            counts = Counts(len(decoded.raws), len(prepared.rows), len(prepared.errors))
+            refused = _refused(prepared, params)
+            rows = [] if refused else prepared.rows
+            counts.created = len(rows)
+            record.status = "FAIL" if refused else "SUCCESS"
+            record.started, record.finished, record.progress = record.submitted, now_text(), 100
+            record.cursor, record.details = counts.items, counts.details()
+            batch = BatchWrite(requester_id=record.requester_id, table=TABLES[kind_of(record.type)],
+                               rows=rows, counts=tally(rows), errors=prepared.errors, revisions=revisions,
+                               open_pools=params.open_pool, operation=record)
+            try:
+                first_seq = await self._write(batch)
+            except StaleRules:
+                record.no = 0
+                continue
+            created_list = created_items(rows, first_seq) if record.is_sync else []
+            return Outcome(record, BatchResult(record.no, created_list), prepared.errors)
+        raise ConflictProblem("The pools of this request kept changing while it was written; send it again",
+                              code="CONFLICT_STATE")
+
+    async def run_in_chunks(self, record: OperationRecord, decoded: Decoded, params: CreateParams,
+                            chunk_items: int) -> None:
+        """Carry a background operation from its cursor to the end, one committed chunk at a time."""
+        counts = Counts(len(decoded.raws), **{key.removesuffix("_count"): value for key, value
+                                              in msgspec.json.decode(record.details).items()
+                                              if key != "items_count"})
+        record.status, record.started = "RUNNING", record.started or now_text()
+        await self._write(_chunk(record, counts, [], {}, {}, final=False, open_pools=False))
+        for _ in range(STALE_RETRIES):
+            prepared, revisions = await self._prepare(record, decoded, params, record.cursor)
+            if record.cursor == 0 and _refused(prepared, params):
+                counts.valid, counts.invalid = len(prepared.rows), len(prepared.errors)
+                await self.store.fail_operation(record.no, counts.details(), prepared.errors)
+                return
+            try:
+                await self._write_chunks(record, counts, prepared, revisions, params, chunk_items)
+            except StaleRules:
+                continue
+            return
+        raise ConflictProblem("The pools of this operation kept changing while it ran", code="CONFLICT_STATE")
+
+    async def _write_chunks(self, record: OperationRecord, counts: Counts, prepared: Prepared,
+                            revisions: dict[int, int], params: CreateParams, chunk_items: int) -> None:
+        row_positions = [row[ITEM_IDX] for row in prepared.rows]
+        while record.cursor < counts.items:
+            low, high = record.cursor, min(record.cursor + chunk_items, counts.items)
+            rows = prepared.rows[bisect_left(row_positions, low):bisect_left(row_positions, high)]
+            errors = {idx: found for idx, found in prepared.errors.items() if low <= idx < high}
+            before = (replace(counts), record.cursor, record.progress, record.status, record.finished)
+            counts.valid += len(rows)
+            counts.invalid += len(errors)
+            counts.created += len(rows)
+            final = high == counts.items
+            record.cursor = high
+            record.progress = 100 if final else high * 100 // counts.items
+            if final:
+                record.status = "SUCCESS" if counts.created else "FAIL"
+                record.finished = now_text()
+            try:
+                await self._write(_chunk(record, counts, rows, errors, revisions,
+                                         final=final, open_pools=params.open_pool))
+            except StaleRules:
+                saved, record.cursor, record.progress, record.status, record.finished = before
+                counts.valid, counts.invalid, counts.created = saved.valid, saved.invalid, saved.created
+                record.details = counts.details()
+                raise
 
 
 def _chunk(record: OperationRecord, counts: Counts, rows: list[Row], errors: dict[int, tuple[bytes, FieldErrors]],
-           revisions: dict[int, int], created: str, *, final: bool, open_pools: bool) -> BatchWrite:
+           revisions: dict[int, int], *, final: bool, open_pools: bool) -> BatchWrite:
     record.details = counts.details()
-    return BatchWrite(requester_id=record.requester_id, table=TABLES[kind_of(record.type)], created=created,
-                      rows=rows, errors=errors, revisions=revisions, open_pools=open_pools,
+    return BatchWrite(requester_id=record.requester_id, table=TABLES[kind_of(record.type)], rows=rows,
+                      counts=tally(rows), errors=errors, revisions=revisions, open_pools=open_pools,
                       operation=record, final=final)

@@ -9,22 +9,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from concurrent.futures import Executor
 
 import msgspec
 
 from talaka.core.batch import decode_items
-from talaka.ops.creation import CreateParams, kind_of, off_loop, run_in_chunks
-from talaka.store.base import OperationRecord, Store
+from talaka.ops.creation import CreateParams, Creator, kind_of, off_loop
+from talaka.store.base import OperationRecord
 
 log = logging.getLogger("talaka.ops")
 PARALLEL_OPERATIONS = 2
 
 
 class Runner:
-    def __init__(self, store: Store, executor: Executor, chunk_items: int) -> None:
-        self.store = store
-        self.executor = executor
+    def __init__(self, creator: Creator, chunk_items: int) -> None:
+        self.creator = creator
+        self.store = creator.store
         self.chunk_items = chunk_items
         self._queue: asyncio.Queue[OperationRecord] = asyncio.Queue()
         self._workers: list[asyncio.Task[None]] = []
@@ -57,6 +56,6 @@ class Runner:
         if payload is None:
             return
         params = msgspec.json.decode(record.parameters, type=CreateParams)
-        decoded = await off_loop(self.executor, len(payload), decode_items, payload, kind_of(record.type))
-        await run_in_chunks(self.store, self.executor, record, decoded, params, self.chunk_items)
+        decoded = await off_loop(self.creator.executor, len(payload), decode_items, payload, kind_of(record.type))
+        await self.creator.run_in_chunks(record, decoded, params, self.chunk_items)
         log.info("operation %s finished: %s", record.id, record.status)

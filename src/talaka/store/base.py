@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from talaka.core.batch import Row
+from talaka.core.batch import BODY, ITEM_IDX, POOL, Row
 from talaka.core.errors import FieldErrors
+from talaka.core.ids import task_id
 from talaka.core.rules import PoolRefusal, PoolRules
 from talaka.store.search import Search
 
@@ -77,8 +78,8 @@ class BatchWrite:
 
     requester_id: int
     table: str
-    created: str
     rows: list[Row]
+    counts: dict[int, tuple[int, int]]
     errors: dict[int, tuple[bytes, FieldErrors]]
     revisions: dict[int, int]
     open_pools: bool
@@ -89,10 +90,15 @@ class BatchWrite:
 
 @dataclass(slots=True)
 class BatchResult:
-    """What was created: `(item_idx, id, complete JSON)` per task, in input order."""
+    """What was created: `(item_idx, id, JSON without the id)` per task, in input order."""
 
     op_no: int
     created: list[tuple[int, str, bytes]] = field(default_factory=list)
+
+
+def created_items(rows: list[Row], first_seq: int) -> list[tuple[int, str, bytes]]:
+    """Rows inserted as one run of sequence numbers from `first_seq`, as `BatchResult.created`."""
+    return [(row[ITEM_IDX], task_id(row[POOL], first_seq + offset), row[BODY]) for offset, row in enumerate(rows)]
 
 
 class StaleRules(Exception):
@@ -130,7 +136,8 @@ class Store(Protocol):
     async def find_pools(self, requester_id: int, search: Search) -> tuple[list[bytes], bool]: ...
     async def pool_rules(self, requester_id: int, pool_ids: set[int]) -> dict[int, PoolRules | PoolRefusal]: ...
 
-    async def write_batch(self, batch: BatchWrite) -> BatchResult: ...
+    async def write_batch(self, batch: BatchWrite) -> int:
+        """Write the batch; return the sequence number of its first row (rows get consecutive ones)."""
     async def get_task(self, table: str, requester_id: int, task_id: str) -> bytes | None: ...
     async def replace_task(self, table: str, requester_id: int, task_id: str, overlap: int | None,
                            golden: bool, body: bytes) -> None: ...

@@ -28,7 +28,6 @@ from talaka.core.pools import pool_body_with_status
 from talaka.store.rules import build_pool_rules, log_item_created, log_item_failed
 from talaka.store.search import Search, render
 
-TABLES = ("tasks", "task_suites")
 TASK_COLUMNS = {"id": "(pool_id, seq)", "pool_id": "pool_id", "overlap": "overlap", "created": "created"}
 PROJECT_COLUMNS = {"id": "id", "status": "status", "created": "created"}
 POOL_COLUMNS = {"id": "id", "status": "status", "created": "created", "project_id": "project_id",
@@ -36,10 +35,6 @@ POOL_COLUMNS = {"id": "id", "status": "status", "created": "created", "project_i
 OPERATION_COLUMNS = {"id": "no", "type": "type", "status": "status", "submitted": "submitted",
                      "finished": "finished"}
 _encode = msgspec.json.encode
-
-
-def _init_state(conn: sqlite3.Connection) -> dict[str, Any]:
-    return {table: (conn.execute(q.MAX_SEQ.format(table=table)).fetchone()[0] or 0) + 1 for table in TABLES}
 
 
 def _operation(row: sqlite3.Row | tuple[Any, ...]) -> OperationRecord:
@@ -58,7 +53,7 @@ class SqliteStore:
         self.engine = Engine(path)
 
     async def start(self) -> None:
-        self.engine.start(_init_state)
+        self.engine.start()
 
     async def close(self) -> None:
         self.engine.close()
@@ -114,7 +109,7 @@ class SqliteStore:
 
     # tasks and task suites
 
-    async def write_batch(self, batch: BatchWrite) -> BatchResult:
+    async def write_batch(self, batch: BatchWrite) -> int:
         return await self.engine.write(_write_batch, batch)
 
     async def get_task(self, table: str, requester_id: int, task_id: str) -> bytes | None:
@@ -169,7 +164,7 @@ class SqliteStore:
         await self.engine.write(_fail_operation, op_no, details, errors)
 
 
-# Functions below run on the engine's threads: readers get (conn, ...), writers (conn, state, ...).
+# Functions below run on the engine's threads, with the connection as their first argument.
 
 def _fetch_one(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> Any:
     return conn.execute(sql, params).fetchone()
@@ -179,17 +174,17 @@ def _fetch_all(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> l
     return conn.execute(sql, params).fetchall()
 
 
-def _insert(conn: sqlite3.Connection, state: dict[str, Any], sql: str, params: tuple[Any, ...]) -> int:
+def _insert(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> int:
     cursor = conn.execute(sql, params)
     assert cursor.lastrowid is not None
     return cursor.lastrowid
 
 
-def _execute(conn: sqlite3.Connection, state: dict[str, Any], sql: str, params: tuple[Any, ...]) -> None:
+def _execute(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> None:
     conn.execute(sql, params)
 
 
-def _create_requester(conn: sqlite3.Connection, state: dict[str, Any], name: str, token_hash: bytes) -> Requester:
+def _create_requester(conn: sqlite3.Connection, name: str, token_hash: bytes) -> Requester:
     created = now_text()
     cursor = conn.execute(q.INSERT_REQUESTER, (name, created))
     assert cursor.lastrowid is not None
@@ -197,21 +192,21 @@ def _create_requester(conn: sqlite3.Connection, state: dict[str, Any], name: str
     return Requester(cursor.lastrowid, name)
 
 
-def _replace_project(conn: sqlite3.Connection, state: dict[str, Any], requester_id: int, project_id: int,
+def _replace_project(conn: sqlite3.Connection, requester_id: int, project_id: int,
                      status: str, body: bytes, operation: OperationRecord | None) -> None:
     conn.execute(q.REPLACE_PROJECT, (status, body, project_id, requester_id))
     conn.execute(q.BUMP_PROJECT_POOLS, (project_id,))
     if operation is not None:
-        _insert_operation(conn, state, operation, None)
+        _insert_operation(conn, operation, None)
 
 
-def _replace_pool(conn: sqlite3.Connection, state: dict[str, Any], requester_id: int, pool_id: int,
+def _replace_pool(conn: sqlite3.Connection, requester_id: int, pool_id: int,
                   status: str, body: bytes, operation: OperationRecord | None) -> None:
     started = now_text() if status == "OPEN" else None
     changes_rules = operation is None or operation.type == "POOL.ARCHIVE"
     conn.execute(q.REPLACE_POOL, (status, body, started, int(changes_rules), pool_id, requester_id))
     if operation is not None:
-        _insert_operation(conn, state, operation, None)
+        _insert_operation(conn, operation, None)
 
 
 def _find_bodies(conn: sqlite3.Connection, table: str, columns: dict[str, str], requester_id: int,
@@ -248,7 +243,7 @@ def _pool_rule_rows(conn: sqlite3.Connection, requester_id: int, pool_ids: list[
     return conn.execute(q.POOL_RULES.format(slots=slots), [requester_id, *pool_ids]).fetchall()
 
 
-def _insert_operation(conn: sqlite3.Connection, state: dict[str, Any], record: OperationRecord,
+def _insert_operation(conn: sqlite3.Connection, record: OperationRecord,
                       payload: bytes | None) -> OperationRecord:
     try:
         cursor = conn.execute(q.INSERT_OPERATION, (
@@ -263,32 +258,19 @@ def _insert_operation(conn: sqlite3.Connection, state: dict[str, Any], record: O
     return record
 
 
-def _write_batch(conn: sqlite3.Connection, state: dict[str, Any], batch: BatchWrite) -> BatchResult:
+def _write_batch(conn: sqlite3.Connection, batch: BatchWrite) -> int:
     _check_revisions(conn, batch.requester_id, batch.revisions)
     record = batch.operation
     if record.no == 0:
-        _insert_operation(conn, state, record, batch.payload)
-    table = batch.table
-    seq = state[table]
+        _insert_operation(conn, record, batch.payload)
     rows = batch.rows
-    result = BatchResult(record.no)
-    created = result.created
-    task_id = ids.task_id
-    values = []
-    counts: dict[int, list[int]] = {}
-    for offset, row in enumerate(rows):
-        number = seq + offset
-        values.append((number, row.pool_id, record.no, row.item_idx, row.overlap, int(row.golden),
-                       batch.created, row.body))
-        created.append((row.item_idx, task_id(row.pool_id, number), row.body))
-        tally = counts.setdefault(row.pool_id, [0, 0])
-        tally[0] += 1
-        tally[1] += row.golden
-    if values:
-        conn.executemany(q.INSERT_TASK.format(table=table), values)
-        state[table] = seq + len(rows)
-    count_column = "task_count" if table == "tasks" else "suite_count"
-    for pool_id, (total, golden) in counts.items():
+    first = last = None
+    if rows:
+        conn.executemany(q.INSERT_TASK.format(table=batch.table, op_no=int(record.no)), rows)
+        last = conn.execute(q.LAST_ROWID).fetchone()[0]
+        first = last - len(rows) + 1
+    count_column = "task_count" if batch.table == "tasks" else "suite_count"
+    for pool_id, (total, golden) in batch.counts.items():
         conn.execute(q.ADD_POOL_COUNTS.format(column=count_column), (total, golden, pool_id))
     if batch.errors:
         conn.executemany(q.INSERT_OPERATION_ERROR, [
@@ -298,10 +280,10 @@ def _write_batch(conn: sqlite3.Connection, state: dict[str, Any], batch: BatchWr
             _open_if_filled(conn, pool_id)
     conn.execute(q.ADVANCE_OPERATION, (
         record.status, record.started, record.finished, record.progress, record.cursor, record.details,
-        seq if rows else None, seq + len(rows) - 1 if rows else None, record.no))
+        first, last, record.no))
     if batch.final:
         conn.execute(q.DROP_PAYLOAD, (record.no,))
-    return result
+    return first or 0
 
 
 def _open_if_filled(conn: sqlite3.Connection, pool_id: int) -> None:
@@ -321,7 +303,7 @@ def _check_revisions(conn: sqlite3.Connection, requester_id: int, revisions: dic
             raise StaleRules(pool_id)
 
 
-def _fail_operation(conn: sqlite3.Connection, state: dict[str, Any], op_no: int, details: bytes,
+def _fail_operation(conn: sqlite3.Connection, op_no: int, details: bytes,
                     errors: dict[int, tuple[bytes, FieldErrors]]) -> None:
     conn.executemany(q.INSERT_OPERATION_ERROR, [
         (op_no, idx, item, _encode(found)) for idx, (item, found) in errors.items()])

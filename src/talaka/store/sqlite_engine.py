@@ -82,7 +82,6 @@ class Engine:
         self.path = path
         self.writer = connect(path)
         migrate(self.writer)
-        self.state: dict[str, Any] = {}
         self._jobs: queue.SimpleQueue[WriteJob | None] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._write_loop, name="talaka-sqlite-writer", daemon=True)
         self._local = threading.local()
@@ -90,8 +89,7 @@ class Engine:
         self._reader_connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
 
-    def start(self, init_state: Callable[[sqlite3.Connection], dict[str, Any]]) -> None:
-        self.state = init_state(self.writer)
+    def start(self) -> None:
         self._thread.start()
 
     def close(self) -> None:
@@ -146,17 +144,14 @@ class Engine:
     def _commit(self, jobs: list[WriteJob]) -> None:
         conn = self.writer
         outcomes: list[tuple[WriteJob, Any, BaseException | None]] = []
-        saved_state = dict(self.state)
         try:
             conn.execute("BEGIN IMMEDIATE")
             for job in jobs:
-                before = dict(self.state)
                 conn.execute("SAVEPOINT job")
                 try:
-                    result = job.function(conn, self.state, *job.args)
+                    result = job.function(conn, *job.args)
                 except Exception as exc:  # the job's own failure is its caller's answer
                     conn.execute("ROLLBACK TO job")
-                    self.state = before
                     outcomes.append((job, None, _storage_error(exc)))
                 else:
                     outcomes.append((job, result, None))
@@ -166,7 +161,6 @@ class Engine:
             log.error("commit failed, %d jobs rolled back: %s", len(jobs), exc)
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
-            self.state = saved_state
             failure = _storage_error(exc)
             outcomes = [(job, None, failure) for job in jobs]
         for job, result, error in outcomes:

@@ -1,10 +1,11 @@
 """Every SQL statement of the SQLite backend, by name.
 
-`{table}` is one of `tasks` / `task_suites`, `{slots}` a list of `?`, `{column}` a pool counter;
-the backend fills them from fixed values only, never from client input.
+`{table}` is one of `tasks` / `task_suites`, `{slots}` a list of `?`, `{column}` a pool counter,
+`{op_no}` an operation's integer key (a literal, so that task rows go to `executemany` exactly as
+prepared); the backend fills them from its own values only, never from client input.
 """
 
-MAX_SEQ = "SELECT max(seq) FROM {table}"
+LAST_ROWID = "SELECT last_insert_rowid()"
 
 INSERT_REQUESTER = "INSERT INTO requesters (name, created) VALUES (?, ?)"
 INSERT_TOKEN = "INSERT INTO tokens (hash, requester_id, created) VALUES (?, ?, ?)"
@@ -33,8 +34,8 @@ ADD_POOL_COUNTS = ("UPDATE pools SET {column} = {column} + ?, golden_count = gol
 CLOSED_FILLED_POOL = ("SELECT body FROM pools "
                       "WHERE id = ? AND status = 'CLOSED' AND task_count + suite_count > 0")
 
-INSERT_TASK = ("INSERT INTO {table} (seq, pool_id, op_no, item_idx, overlap, golden, created, body) "
-               "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+INSERT_TASK = ("INSERT INTO {table} (op_no, pool_id, item_idx, overlap, golden, created, body) "
+               "VALUES ({op_no}, ?, ?, ?, ?, ?, ?)")
 GET_TASK = ("SELECT body FROM {table} WHERE seq = ? AND pool_id = ? "
             "AND pool_id IN (SELECT id FROM pools WHERE requester_id = ?)")
 REPLACE_TASK = "UPDATE {table} SET overlap = ?, golden = ?, body = ? WHERE seq = ? AND pool_id = ?"
