@@ -40,19 +40,23 @@ class ServerProcess:
     def start(self) -> ServerProcess:
         command = [sys.executable, "-m", "talaka", "serve", "--port", str(self.port),
                    "--database", self.database_url, "--log-level", "warning"]
-        log = self.log_path.open("ab")
-        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log,
-                                        env={**os.environ, **self.env})
-        self._wait_ready()
+        output = self.log_path.with_suffix(".out")
+        with self.log_path.open("ab") as log, output.open("wb") as out:
+            self.process = subprocess.Popen(command, stdout=out, stderr=log, env={**os.environ, **self.env})
+        self._wait_ready(output)
         return self
 
-    def _wait_ready(self) -> None:
-        assert self.process is not None and self.process.stdout is not None
+    def _wait_ready(self, output: Path) -> None:
+        assert self.process is not None
         deadline = time.monotonic() + STARTUP_SECONDS
-        if not self.token:
-            line = self.process.stdout.readline().decode().strip()
-            assert line, f"server printed no token; see {self.log_path}"
-            self.token = line
+        while not self.token and time.monotonic() < deadline:
+            printed = output.read_text()
+            if printed.endswith("\n"):
+                self.token = printed.splitlines()[0].strip()
+            elif self.process.poll() is not None:
+                raise RuntimeError(f"server exited with {self.process.returncode}; see {self.log_path}")
+            else:
+                time.sleep(0.05)
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited with {self.process.returncode}; see {self.log_path}")
