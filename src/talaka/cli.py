@@ -60,7 +60,7 @@ def serve(host: str, port: int, database_url: str, log_level: str) -> None:
         click.echo(f"Use it as: curl -H 'Authorization: OAuth {token}' http://{host}:{port}/api/v1/requester",
                    err=True)
     settings = Settings.from_env(database_url=database_url)
-    app = create_app(open_store(database_url), settings)
+    app = create_app(open_store(database_url, settings), settings)
     uvicorn.run(app, host=host, port=port, loop="uvloop", http="httptools", access_log=False,
                 log_level=log_level, lifespan="on", timeout_keep_alive=30)
 

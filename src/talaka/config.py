@@ -33,7 +33,7 @@ class Settings:
     max_body_bytes: int = 64 * 1024 * 1024
     requests_per_minute: int = 100_000
     requests_per_day: int = 2_000_000
-    max_page_tasks: int = 100_000
+    sqlite_synchronous: str = "FULL"
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:

@@ -47,10 +47,10 @@ def _operation(row: sqlite3.Row | tuple[Any, ...]) -> OperationRecord:
 class SqliteStore:
     """Implements `talaka.store.base.Store` on one SQLite file."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, *, synchronous: str = "FULL") -> None:
         from talaka.store.sqlite_engine import Engine
 
-        self.engine = Engine(path)
+        self.engine = Engine(path, synchronous=synchronous)
 
     async def start(self) -> None:
         self.engine.start()
