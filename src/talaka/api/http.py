@@ -67,9 +67,10 @@ async def read_object(request: Request, limit: int, name: str) -> dict[str, Any]
                                 {name: FieldError("NOT_NULL_BODY", "The request body must not be empty")})
     try:
         value = _decode(body)
-    except msgspec.DecodeError as exc:
-        raise ValidationProblem(f"The request body is not valid JSON: {exc}",
-                                {name: FieldError("JSON_EXPECTED", str(exc))}) from None
+    except (msgspec.DecodeError, UnicodeDecodeError, RecursionError) as exc:
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise ValidationProblem(f"The request body is not valid JSON: {reason}",
+                                {name: FieldError("JSON_EXPECTED", reason)}) from None
     if not isinstance(value, dict):
         raise ValidationProblem(f"The {name} must be a JSON object",
                                 {name: FieldError("OBJECT_EXPECTED", "Value must be an object")})

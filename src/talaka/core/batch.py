@@ -27,7 +27,7 @@ READ_ONLY_FIELDS = frozenset({"id", "created", "remaining_overlap", "origin_task
 STRING_LISTS = ("reserved_for", "unavailable_for", "traits_all_of", "traits_any_of", "traits_none_of_any")
 
 
-class KnownSolutionIn(msgspec.Struct, forbid_unknown_fields=True):
+class KnownSolutionIn(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     output_values: msgspec.Raw
     correctness_weight: float | None = None
 
@@ -101,12 +101,19 @@ def decode_items(body: bytes, kind: str) -> Decoded:
     single = stripped[:1] == b"{"
     if not single and stripped[:1] != b"[":
         raise BodyProblem("The request body must be a JSON array of objects, or one object")
+    if not stripped.isascii():
+        try:
+            stripped.decode()
+        except UnicodeDecodeError as exc:
+            raise BodyProblem(f"The request body is not valid UTF-8 (bad byte at offset {exc.start})") from None
     try:
         raws = [msgspec.Raw(stripped)] if single else _decode_items(stripped)
         if single:
             _decode_any(stripped)
     except msgspec.DecodeError as exc:
         raise BodyProblem(f"The request body is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise BodyProblem("The request body is nested too deeply to be a task") from None
     fast: list[TaskIn | None] = []
     pool_ids: set[int] = set()
     for raw in raws:

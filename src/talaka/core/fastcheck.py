@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from types import GenericAlias
-from typing import Annotated, Any, Literal, Optional
+from typing import Annotated, Any, Literal
 
 import msgspec
 
@@ -50,26 +50,11 @@ class _Inexpressible(Exception):
 
 def compile_fast_check(specs: Mapping[str, Mapping[str, Any]]) -> FastCheck:
     """Build the pre-check of one raw `input_values` or `output_values` JSON object."""
-    fields: list[tuple[str, Any] | tuple[str, Any, None]] = []
-    patterned: list[tuple[str, Callable[[str], object], bool]] = []
     try:
-        for index, spec in enumerate(specs.values()):
-            attribute, field_type = f"f{index}", spec["type"]
-            fields.append(_struct_field(attribute, spec))
-            pattern = _PATTERNS.get(field_type.removeprefix("array_"))
-            if pattern is not None:
-                patterned.append((attribute, pattern.match, field_type.startswith("array_")))
+        decode: Callable[[bytes], object] = msgspec.json.Decoder(_values_type(specs)).decode
     except _Inexpressible:
         return _undecided
-    values_type = msgspec.defstruct(
-        "FastValues",
-        fields,
-        rename={f"f{index}": name for index, name in enumerate(specs)},
-        forbid_unknown_fields=True,
-        kw_only=True,
-        gc=False,
-    )
-    decode = msgspec.json.Decoder(values_type).decode
+    patterned = _patterned_fields(specs)
 
     def check(data: bytes) -> bool:
         try:
@@ -85,6 +70,35 @@ def compile_fast_check(specs: Mapping[str, Mapping[str, Any]]) -> FastCheck:
         return True
 
     return check
+
+
+def _values_type(specs: Mapping[str, Mapping[str, Any]]) -> type:
+    """A Struct with one attribute per field (`f0`, `f1`...: names need not be identifiers)."""
+    return msgspec.defstruct(
+        "FastValues",
+        [_struct_field(_attribute(index), spec) for index, spec in enumerate(specs.values())],
+        rename={_attribute(index): name for index, name in enumerate(specs)},
+        forbid_unknown_fields=True,
+        kw_only=True,
+        gc=False,
+    )
+
+
+def _attribute(index: int) -> str:
+    return f"f{index}"
+
+
+def _patterned_fields(
+    specs: Mapping[str, Mapping[str, Any]],
+) -> tuple[tuple[str, Callable[[str], object], bool], ...]:
+    """(attribute, the regex's match, is an array) of every url and coordinates field."""
+    found = []
+    for index, spec in enumerate(specs.values()):
+        field_type = spec["type"]
+        pattern = _PATTERNS.get(field_type.removeprefix("array_"))
+        if pattern is not None:
+            found.append((_attribute(index), pattern.match, field_type.startswith("array_")))
+    return tuple(found)
 
 
 def _undecided(data: bytes) -> bool:
@@ -103,7 +117,7 @@ def _struct_field(attribute: str, spec: Mapping[str, Any]) -> tuple[str, Any] | 
         size = _meta(min_length=spec.get("min_size"), max_length=spec.get("max_size"))
         value_type = Annotated[GenericAlias(list, (value_type,)), size]
     if spec.get("required") is False:
-        return attribute, Optional[value_type], None
+        return attribute, value_type | None, None
     return attribute, value_type
 
 

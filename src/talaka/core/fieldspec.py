@@ -168,7 +168,9 @@ def _check_type(
         )
     else:
         if field_type in _OUTPUT_ONLY_TYPES and not output:
-            errors[path] = FieldError("VALUE_NOT_ALLOWED", f"Type {field_type!r} is allowed in output_spec only")
+            errors[path] = FieldError(
+                "VALUE_NOT_ALLOWED", f"Type {describe(field_type)} is allowed in output_spec only"
+            )
         return _ATTRIBUTES[field_type]
     return None
 
@@ -185,7 +187,8 @@ def _check_bound_order(spec: Mapping[str, Any], path: str, low: str, high: str, 
     if low_value <= high_value:
         return
     errors[high_path] = FieldError(
-        "INVALID_VALUE", f"{high} ({describe(high_value)}) must not be less than {low} ({describe(low_value)})"
+        "INVALID_VALUE",
+        f"{high} ({describe(high_value)}) must not be less than {low} ({describe(low_value)})",
     )
 
 
@@ -210,7 +213,9 @@ def _check_count(value: Any, path: str, errors: FieldErrors) -> None:
     """Lengths and sizes: a 64-bit integer that is not negative."""
     _check_int64(value, path, errors)
     if path not in errors and value < 0:
-        errors[path] = FieldError("VALUE_LESS_THAN_MIN", f"Value must be greater or equal to 0, got {value}", [0])
+        errors[path] = FieldError(
+            "VALUE_LESS_THAN_MIN", f"Value must be greater or equal to 0, got {value}", [0]
+        )
 
 
 def _check_number(value: Any, path: str, errors: FieldErrors) -> None:
@@ -242,7 +247,8 @@ def _allowed_values(element_check: AttributeCheck) -> AttributeCheck:
             first = seen.setdefault(element, index)
             if first != index:
                 errors[element_path] = FieldError(
-                    "DUPLICATE_VALUE_IN_ARRAY", f"Value {describe(element)} is already listed at index {first}"
+                    "DUPLICATE_VALUE_IN_ARRAY",
+                    f"Value {describe(element)} is already listed at index {first}",
                 )
 
     return check
@@ -261,7 +267,11 @@ _TYPE_ATTRIBUTES: dict[str, dict[str, AttributeCheck]] = {
         "max_length": _check_count,
         "allowed_values": _allowed_values(_check_string),
     },
-    "integer": {"min_value": _check_int64, "max_value": _check_int64, "allowed_values": _allowed_values(_check_int64)},
+    "integer": {
+        "min_value": _check_int64,
+        "max_value": _check_int64,
+        "allowed_values": _allowed_values(_check_int64),
+    },
     "float": {"min_value": _check_number, "max_value": _check_number},
     "url": {},
     "file": {},
@@ -271,6 +281,9 @@ _TYPE_ATTRIBUTES: dict[str, dict[str, AttributeCheck]] = {
 _ARRAY_ATTRIBUTES: dict[str, AttributeCheck] = {"min_size": _check_count, "max_size": _check_count}
 _ATTRIBUTES: dict[str, Mapping[str, AttributeCheck]] = {
     **{name: {**_COMMON_ATTRIBUTES, **extra} for name, extra in _TYPE_ATTRIBUTES.items()},
-    **{f"array_{name}": {**_COMMON_ATTRIBUTES, **extra, **_ARRAY_ATTRIBUTES} for name, extra in _TYPE_ATTRIBUTES.items()},
+    **{
+        f"array_{name}": {**_COMMON_ATTRIBUTES, **extra, **_ARRAY_ATTRIBUTES}
+        for name, extra in _TYPE_ATTRIBUTES.items()
+    },
 }
 _BOUND_PAIRS = (("min_length", "max_length"), ("min_value", "max_value"), ("min_size", "max_size"))

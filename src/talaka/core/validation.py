@@ -42,7 +42,9 @@ FieldCheck = Callable[[Any], Problem | None]
 """Checks one non-null field value, scalar or array."""
 
 MAX_URL_LENGTH = 2048
-_VISIBLE_NON_ASCII = r"\xa1-\u167f\u1681-\u1fff\u200b-\u2027\u202a-\u202e\u2030-\u205e\u2060-\u2fff\u3001-\U0010ffff"
+_VISIBLE_NON_ASCII = (
+    r"\xa1-\u167f\u1681-\u1fff\u200b-\u2027\u202a-\u202e\u2030-\u205e\u2060-\u2fff\u3001-\U0010ffff"
+)
 """Every code point above ASCII except C1 controls and those `str.isspace()` calls whitespace."""
 
 
@@ -65,8 +67,8 @@ URL_PATTERN = (
 """An absolute http(s) URL with a host and no whitespace or control characters.
 
 A regex rather than `urllib.parse`: it is exact about what it accepts, runs in C, and the fast
-pre-check hands the very same pattern to msgspec, so the two can never disagree. Possessive
-quantifiers keep a long rejected URL from backtracking.
+pre-check runs the very same pattern, so the two can never disagree. Possessive quantifiers keep
+a long rejected URL from backtracking.
 """
 
 _LATITUDE = r"-?0*(?:90(?:\.0+)?|[1-8]?[0-9](?:\.[0-9]+)?)"
@@ -96,7 +98,11 @@ def compile_validator(specs: Mapping[str, Mapping[str, Any]]) -> Validator:
     checks: dict[str, FieldCheck] = {name: _field_check(spec) for name, spec in specs.items()}
     required = tuple(name for name, spec in specs.items() if spec.get("required") is not False)
     required_set = frozenset(required)
-    known_names = ", ".join(describe(name, 64) for name in specs) or "no fields"
+    expected = (
+        f"expected one of: {', '.join(describe(name, 64) for name in specs)}"
+        if specs
+        else "the spec has no fields"
+    )
 
     def validate(values: object, path: str) -> FieldErrors:
         if type(values) is not dict:
@@ -106,7 +112,8 @@ def compile_validator(specs: Mapping[str, Mapping[str, Any]]) -> Validator:
             check = checks.get(name)
             if check is None:
                 errors[f"{path}.{name}"] = FieldError(
-                    "VALUE_NOT_ALLOWED", f"Unknown field name {describe(name, 64)}; expected one of: {known_names}"
+                    "VALUE_NOT_ALLOWED",
+                    f"Unknown field name {describe(name, 64)}; {expected}",
                 )
             elif value is None:
                 if name in required_set:
@@ -219,8 +226,8 @@ def _integer_check(spec: Mapping[str, Any]) -> ValueCheck:
 def _float_check(spec: Mapping[str, Any]) -> ValueCheck:
     """Integers are numbers too; a value beyond the double range (or inf, nan) is out of bounds.
 
-    Comparisons are exact (Python compares int and float without rounding), so a bound of
-    0.1 rejects 0.1000000000000000055511151231257827 only if the double does.
+    Comparisons are exact: Python compares an int with a float without rounding, so 2**53 + 1
+    exceeds a bound of 2.0**53. (msgspec rounds the int first; see `fastcheck` for what that costs.)
     """
     minimum, maximum = spec.get("min_value"), spec.get("max_value")
     low = -FLOAT_MAX if minimum is None else max(minimum, -FLOAT_MAX)
@@ -323,22 +330,33 @@ def _length_error(length: int, low: int, high: int) -> FieldError:
 
 def _size_error(size: int, low: int, high: int) -> FieldError:
     if size < low:
-        return FieldError("ARRAY_SIZE_LESS_THAN_MIN", f"Array must have at least {low} items, got {size}", [low])
-    return FieldError("ARRAY_SIZE_GREATER_THAN_MAX", f"Array must have at most {high} items, got {size}", [high])
+        return FieldError(
+            "ARRAY_SIZE_LESS_THAN_MIN", f"Array must have at least {low} items, got {size}", [low]
+        )
+    return FieldError(
+        "ARRAY_SIZE_GREATER_THAN_MAX", f"Array must have at most {high} items, got {size}", [high]
+    )
 
 
 def _range_error(
-    value: int | float, minimum: int | float | None, maximum: int | float | None, floor: int | float,
+    value: int | float,
+    minimum: int | float | None,
+    maximum: int | float | None,
+    floor: int | float,
     ceiling: int | float,
 ) -> FieldError:
     """Name the bound that was broken: the spec's own first, then the storable range."""
     if minimum is not None and value < minimum:
         return FieldError(
-            "VALUE_LESS_THAN_MIN", f"Value must be greater or equal to {minimum}, got {describe(value)}", [minimum]
+            "VALUE_LESS_THAN_MIN",
+            f"Value must be greater or equal to {describe(minimum)}, got {describe(value)}",
+            [minimum],
         )
     if maximum is not None and value > maximum:
         return FieldError(
-            "VALUE_GREATER_THAN_MAX", f"Value must be less or equal to {maximum}, got {describe(value)}", [maximum]
+            "VALUE_GREATER_THAN_MAX",
+            f"Value must be less or equal to {describe(maximum)}, got {describe(value)}",
+            [maximum],
         )
     return FieldError(
         "VALUE_OUT_OF_BOUNDS",
