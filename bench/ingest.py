@@ -181,7 +181,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as temp:
         folder = Path(temp)
-        server = ServerProcess(f"sqlite:///{folder / 'talaka.db'}", folder / "server.log").start()
+        server = ServerProcess(f"sqlite:///{folder / 'talaka.db'}", folder / "server.log", log_level="info").start()
         try:
             e2e = end_to_end(server, args.tasks, args.per_request, args.in_flight)
             assert server.process is not None

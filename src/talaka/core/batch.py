@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 import msgspec
 
@@ -84,7 +84,9 @@ A plain tuple, built once here, goes to `executemany` unchanged: the writer, the
 writes queue for, does no per-row Python work. The store adds the operation and the sequence
 number that makes the id.
 """
-POOL, ITEM_IDX, BODY = 0, 1, 5
+POOL: Final = 0
+ITEM_IDX: Final = 1
+BODY: Final = 5
 
 
 @dataclass(slots=True)

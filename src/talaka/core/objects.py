@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from talaka.core.errors import FieldError, FieldErrors
@@ -51,7 +51,7 @@ _EXPECTED_CODES = {"a string": "STRING_EXPECTED", "true or false": "BOOLEAN_EXPE
                    "an object": "OBJECT_EXPECTED"}
 
 
-def check_fields(body: dict[str, Any], checks: dict[str, Check], required: tuple[str, ...],
+def check_fields(body: dict[str, Any], checks: Mapping[str, Check], required: tuple[str, ...],
                  errors: FieldErrors, prefix: str = "") -> None:
     """Report missing required fields and present fields of the wrong kind."""
     for name in required:
