@@ -18,6 +18,7 @@ from talaka.store.base import OperationRecord
 
 log = logging.getLogger("talaka.ops")
 PARALLEL_OPERATIONS = 2
+RETRY_SECONDS = 5
 
 
 class Runner:
@@ -27,6 +28,7 @@ class Runner:
         self.chunk_items = chunk_items
         self._queue: asyncio.Queue[OperationRecord] = asyncio.Queue()
         self._workers: list[asyncio.Task[None]] = []
+        self._retries: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
         for record in await self.store.unfinished_operations():
@@ -36,9 +38,10 @@ class Runner:
                          for number in range(PARALLEL_OPERATIONS)]
 
     async def stop(self) -> None:
-        for worker in self._workers:
-            worker.cancel()
-        await asyncio.gather(*self._workers, return_exceptions=True)
+        tasks = [*self._workers, *self._retries]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     def submit(self, record: OperationRecord) -> None:
         self._queue.put_nowait(record)
@@ -49,7 +52,16 @@ class Runner:
             try:
                 await self.run(record)
             except Exception:
-                log.exception("operation %s stopped with an error; it resumes on the next start", record.id)
+                log.exception("operation %s stopped with an error; trying again in %d s", record.id, RETRY_SECONDS)
+                self._retries.add(asyncio.create_task(self._retry(record)))
+
+    async def _retry(self, record: OperationRecord) -> None:
+        """Run a failed operation again from what its last commit says, not from memory."""
+        await asyncio.sleep(RETRY_SECONDS)
+        fresh = await self.store.get_operation(record.requester_id, record.id)
+        if fresh is not None and fresh.status in ("PENDING", "RUNNING"):
+            self.submit(fresh)
+        self._retries.discard(asyncio.current_task())
 
     async def run(self, record: OperationRecord) -> None:
         payload = await self.store.operation_payload(record.no)
