@@ -18,7 +18,7 @@ from talaka.api.context import Api
 from talaka.api.http import bool_param, check_params, json_bytes, page, read_body, read_object, validation_error
 from talaka.api.operations import not_found, operation_json
 from talaka.api.search_params import TASKS, parse_search
-from talaka.core.batch import SUITE, TASK, BodyProblem, decode_items
+from talaka.core.batch import SUITE, TASK, BodyProblem, Decoded, decode_items
 from talaka.core.errors import ConflictProblem, FieldError, ValidationProblem
 from talaka.core.ids import parse_operation_id
 from talaka.core.patches import apply_patch, is_golden
@@ -26,7 +26,8 @@ from talaka.core.rules import PoolRules
 from talaka.ops.creation import TABLES, CreateParams, new_record, off_loop
 from talaka.store.base import BatchResult, OperationExists, OperationRecord, Requester, with_id
 
-CREATE_PARAMS = frozenset({"operation_id", "async_mode", "allow_defaults", "open_pool", "skip_invalid_items"})
+CREATE_PARAMS = frozenset({"operation_id", "async_mode", "allow_defaults", "open_pool", "skip_invalid_items",
+                           "dry_run"})
 NAMES = {TASK: ("task", "tasks"), SUITE: ("task suite", "task suites")}
 Handler = Callable[[Request], Awaitable[Response]]
 _encode = msgspec.json.encode
@@ -72,7 +73,8 @@ def _create(kind: str) -> Handler:
         except BodyProblem as problem:
             raise ValidationProblem(str(problem), {many: FieldError("JSON_EXPECTED", str(problem))}) from None
         count = len(decoded.raws)
-        limit = api.settings.max_async_items if async_mode else api.settings.max_sync_items
+        dry_run = bool(bool_param(request.query_params, "dry_run"))
+        limit = api.settings.max_async_items if async_mode or dry_run else api.settings.max_sync_items
         if count == 0 or count > limit:
             mode = "asynchronous" if async_mode else "synchronous"
             raise ValidationProblem(
@@ -80,6 +82,8 @@ def _create(kind: str) -> Handler:
                 + (": split it into several requests" if count else ""),
                 {many: FieldError("ARRAY_SIZE_GREATER_THAN_MAX" if count else "ARRAY_SIZE_LESS_THAN_MIN",
                                   f"Expected 1 to {limit} items, got {count}", [limit if count else 1])})
+        if dry_run:
+            return await _dry_run(api, requester.id, kind, decoded, flags, headers)
         record = new_record(requester.id, kind, operation_id, flags, digest, is_sync=not async_mode)
         try:
             if async_mode and count > api.settings.inline_async_items:
@@ -95,6 +99,19 @@ def _create(kind: str) -> Handler:
         return _sync_answer(outcome.record, outcome.created, errors, decoded.single, many, headers)
 
     return create
+
+
+async def _dry_run(api: Api, requester_id: int, kind: str, decoded: Decoded, flags: CreateParams,
+                   headers: dict[str, str]) -> Response:
+    """Talaka's extension `dry_run=true`: validate every item, create nothing, report every problem.
+
+    Lets a client split a huge upload into requests and still refuse all of it when one item is
+    invalid: it checks every chunk first.
+    """
+    prepared = await api.creator.validate(requester_id, kind, decoded, flags)
+    problems = b",".join(b'"%d":%s' % (idx, _encode(found)) for idx, (_, found) in sorted(prepared.errors.items()))
+    return json_bytes(b'{"items_count":%d,"valid_count":%d,"validation_errors":{%s}}'
+                      % (len(decoded.raws), len(prepared.rows), problems), 200, headers)
 
 
 async def _repeat(api: Api, existing: OperationRecord, digest: bytes, async_mode: bool, body: bytes) -> Response:

@@ -139,6 +139,12 @@ class Creator:
             self.rules.forget(batch.requester_id, set(batch.revisions))
             raise
 
+    async def validate(self, requester_id: int, kind: str, decoded: Decoded, params: CreateParams) -> Prepared:
+        """Validate without writing (the `dry_run` extension)."""
+        record = new_record(requester_id, kind, None, params, None, is_sync=True)
+        prepared, _ = await self._prepare(record, decoded, params, 0)
+        return prepared
+
     async def create_at_once(self, record: OperationRecord, decoded: Decoded, params: CreateParams) -> Outcome:
         """Validate every item and write the result and the operation row in one transaction."""
         for _ in range(STALE_RETRIES):
