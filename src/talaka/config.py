@@ -30,6 +30,7 @@ class Settings:
     max_async_items: int = 100_000
     inline_async_items: int = 10_000
     operation_chunk_items: int = 10_000
+    operation_lease_seconds: int = 15
     max_body_bytes: int = 64 * 1024 * 1024
     requests_per_minute: int = 100_000
     requests_per_day: int = 2_000_000

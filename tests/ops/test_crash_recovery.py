@@ -16,6 +16,7 @@ TASKS = 100_000
 def test_operation_completes_exactly_once_after_sigkill(own_server: ServerProcess, moment: str,
                                                        request: pytest.FixtureRequest) -> None:
     own_server.env["TALAKA_OPERATION_CHUNK_ITEMS"] = "2000"
+    own_server.env["TALAKA_OPERATION_LEASE_SECONDS"] = "2"
     own_server.start()
     api = client(own_server.url, own_server.token)
     request.addfinalizer(api.close)

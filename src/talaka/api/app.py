@@ -97,7 +97,8 @@ def create_app(store: Store, settings: Settings) -> ASGIApp:
     """The whole server as one ASGI app; request ids wrap everything, so even a 500 carries one."""
     executor = ThreadPoolExecutor(2, thread_name_prefix="talaka-prepare")
     creator = Creator(store, executor)
-    runner = Runner(creator, settings.operation_chunk_items)
+    runner = Runner(creator, chunk_items=settings.operation_chunk_items,
+                    lease_seconds=settings.operation_lease_seconds)
     api = Api(store, settings, creator, runner)
 
     @asynccontextmanager

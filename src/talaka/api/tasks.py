@@ -88,7 +88,7 @@ def _create(kind: str) -> Handler:
         try:
             if async_mode and count > api.settings.inline_async_items:
                 record = await api.store.insert_operation(record, body)
-                api.runner.submit(record)
+                api.runner.wake()
                 return json_bytes(operation_json(record), 202, headers)
             outcome = await api.creator.create_at_once(record, decoded, flags)
         except OperationExists as exists:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import time
 from bisect import bisect_left
 from collections.abc import Callable
 from concurrent.futures import Executor
@@ -38,6 +39,15 @@ class CreateParams(msgspec.Struct, frozen=True):
     skip_invalid_items: bool = False
     allow_defaults: bool = False
     open_pool: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Lease:
+    """Who runs an operation, for how long each renewal holds, and how many items a commit takes."""
+
+    owner: str
+    seconds: float
+    chunk_items: int
 
 
 @dataclass(slots=True)
@@ -170,31 +180,36 @@ class Creator:
                               code="CONFLICT_STATE")
 
     async def run_in_chunks(self, record: OperationRecord, decoded: Decoded, params: CreateParams,
-                            chunk_items: int) -> None:
-        """Carry a background operation from its cursor to the end, one committed chunk at a time."""
+                            lease: Lease) -> None:
+        """Carry a background operation from its cursor to the end, one committed chunk at a time.
+
+        Every chunk is written only while this runner still holds the operation's lease, and it
+        renews the lease; a runner that lost it (it stalled, another took over) gets `LeaseLost`
+        and stops without writing anything.
+        """
         counts = Counts(len(decoded.raws), **{key.removesuffix("_count"): value for key, value
                                               in msgspec.json.decode(record.details).items()
                                               if key != "items_count"})
         record.status, record.started = "RUNNING", record.started or now_text()
-        await self._write(_chunk(record, counts, [], {}, {}, final=False, open_pools=False))
+        await self._write(_chunk(record, counts, [], {}, {}, lease, final=False, open_pools=False))
         for _ in range(STALE_RETRIES):
             prepared, revisions = await self._prepare(record, decoded, params, record.cursor)
             if record.cursor == 0 and _refused(prepared, params):
                 counts.valid, counts.invalid = len(prepared.rows), len(prepared.errors)
-                await self.store.fail_operation(record.no, counts.details(), prepared.errors)
+                await self.store.fail_operation(record.no, counts.details(), prepared.errors, lease.owner)
                 return
             try:
-                await self._write_chunks(record, counts, prepared, revisions, params, chunk_items)
+                await self._write_chunks(record, counts, prepared, revisions, params, lease)
             except StaleRules:
                 continue
             return
         raise ConflictProblem("The pools of this operation kept changing while it ran", code="CONFLICT_STATE")
 
     async def _write_chunks(self, record: OperationRecord, counts: Counts, prepared: Prepared,
-                            revisions: dict[int, int], params: CreateParams, chunk_items: int) -> None:
+                            revisions: dict[int, int], params: CreateParams, lease: Lease) -> None:
         row_positions = [row[ITEM_IDX] for row in prepared.rows]
         while record.cursor < counts.items:
-            low, high = record.cursor, min(record.cursor + chunk_items, counts.items)
+            low, high = record.cursor, min(record.cursor + lease.chunk_items, counts.items)
             rows = prepared.rows[bisect_left(row_positions, low):bisect_left(row_positions, high)]
             errors = {idx: found for idx, found in prepared.errors.items() if low <= idx < high}
             before = (replace(counts), record.cursor, record.progress, record.status, record.finished)
@@ -208,7 +223,7 @@ class Creator:
                 record.status = "SUCCESS" if counts.created else "FAIL"
                 record.finished = now_text()
             try:
-                await self._write(_chunk(record, counts, rows, errors, revisions,
+                await self._write(_chunk(record, counts, rows, errors, revisions, lease,
                                          final=final, open_pools=params.open_pool))
             except StaleRules:
                 saved, record.cursor, record.progress, record.status, record.finished = before
@@ -218,8 +233,9 @@ class Creator:
 
 
 def _chunk(record: OperationRecord, counts: Counts, rows: list[Row], errors: dict[int, tuple[bytes, FieldErrors]],
-           revisions: dict[int, int], *, final: bool, open_pools: bool) -> BatchWrite:
+           revisions: dict[int, int], lease: Lease, *, final: bool, open_pools: bool) -> BatchWrite:
     record.details = counts.details()
     return BatchWrite(requester_id=record.requester_id, table=TABLES[kind_of(record.type)], rows=rows,
                       counts=tally(rows), errors=errors, revisions=revisions, open_pools=open_pools,
-                      operation=record, final=final)
+                      operation=record, final=final, lease_owner=lease.owner,
+                      lease_until=time.time() + lease.seconds)

@@ -1,73 +1,78 @@
 """The background operation runner.
 
-Operations too large to answer at once are committed with their request body before the 202, then
-run here. On start the runner picks up every operation that still holds its body (accepted, or
-interrupted by a crash) and carries it on from its committed cursor.
+Operations too large to answer at once are committed with their request body before the 202,
+then run here. Runners claim operations through the store with a lease, so any number of them,
+in any number of processes sharing one database, run each operation once: one whose runner died
+is taken over when its lease expires, from its last committed chunk.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import socket
+import time
+import uuid
 
 import msgspec
 
 from talaka.core.batch import decode_items
-from talaka.ops.creation import CreateParams, Creator, kind_of, off_loop
-from talaka.store.base import OperationRecord
+from talaka.ops.creation import CreateParams, Creator, Lease, kind_of, off_loop
+from talaka.store.base import LeaseLost, OperationRecord
 
 log = logging.getLogger("talaka.ops")
 PARALLEL_OPERATIONS = 2
-RETRY_SECONDS = 5
+POLL_SECONDS = 0.5
 
 
 class Runner:
-    def __init__(self, creator: Creator, chunk_items: int) -> None:
+    def __init__(self, creator: Creator, *, chunk_items: int, lease_seconds: float) -> None:
         self.creator = creator
         self.store = creator.store
-        self.chunk_items = chunk_items
-        self._queue: asyncio.Queue[OperationRecord] = asyncio.Queue()
+        self.lease = Lease(f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}", lease_seconds,
+                           chunk_items)
+        self._wake = asyncio.Event()
         self._workers: list[asyncio.Task[None]] = []
-        self._retries: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
-        for record in await self.store.unfinished_operations():
-            log.info("resuming operation %s at item %d", record.id, record.cursor)
-            self.submit(record)
         self._workers = [asyncio.create_task(self._work(), name=f"talaka-runner-{number}")
                          for number in range(PARALLEL_OPERATIONS)]
 
     async def stop(self) -> None:
-        tasks = [*self._workers, *self._retries]
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        for worker in self._workers:
+            worker.cancel()
+        await asyncio.gather(*self._workers, return_exceptions=True)
 
-    def submit(self, record: OperationRecord) -> None:
-        self._queue.put_nowait(record)
+    def wake(self) -> None:
+        """An operation was just accepted here: look for it now rather than at the next poll."""
+        self._wake.set()
 
     async def _work(self) -> None:
         while True:
-            record = await self._queue.get()
+            now = time.time()
+            record = await self.store.claim_operation(self.lease.owner, now, now + self.lease.seconds)
+            if record is None:
+                self._wake.clear()
+                try:
+                    await asyncio.wait_for(self._wake.wait(), POLL_SECONDS)
+                except TimeoutError:
+                    pass
+                continue
             try:
                 await self.run(record)
+            except LeaseLost:
+                log.warning("operation %s was taken over by another runner", record.id)
             except Exception:
-                log.exception("operation %s stopped with an error; trying again in %d s", record.id, RETRY_SECONDS)
-                self._retries.add(asyncio.create_task(self._retry(record)))
-
-    async def _retry(self, record: OperationRecord) -> None:
-        """Run a failed operation again from what its last commit says, not from memory."""
-        await asyncio.sleep(RETRY_SECONDS)
-        fresh = await self.store.get_operation(record.requester_id, record.id)
-        if fresh is not None and fresh.status in ("PENDING", "RUNNING"):
-            self.submit(fresh)
-        self._retries.discard(asyncio.current_task())
+                log.exception("operation %s stopped with an error; it is retried when its lease expires",
+                              record.id)
 
     async def run(self, record: OperationRecord) -> None:
         payload = await self.store.operation_payload(record.no)
         if payload is None:
             return
+        log.info("running operation %s from item %d", record.id, record.cursor)
         params = msgspec.json.decode(record.parameters, type=CreateParams)
         decoded = await off_loop(self.creator.executor, len(payload), decode_items, payload, kind_of(record.type))
-        await self.creator.run_in_chunks(record, decoded, params, self.chunk_items)
+        await self.creator.run_in_chunks(record, decoded, params, self.lease)
         log.info("operation %s finished: %s", record.id, record.status)

@@ -86,6 +86,8 @@ class BatchWrite:
     operation: OperationRecord
     final: bool = True
     payload: bytes | None = None
+    lease_owner: str | None = None
+    lease_until: float | None = None
 
 
 @dataclass(slots=True)
@@ -103,6 +105,10 @@ def created_items(rows: list[Row], first_seq: int) -> list[tuple[int, str, bytes
 
 class StaleRules(Exception):
     """A pool changed between validation and the write; validate again with fresh rules."""
+
+
+class LeaseLost(Exception):
+    """Another runner took this operation over (this one's lease expired); stop without writing."""
 
 
 class OperationExists(Exception):
@@ -149,6 +155,8 @@ class Store(Protocol):
     async def operation_log(self, requester_id: int, operation_id: str) -> bytes | None: ...
     async def operation_items(self, op_no: int) -> BatchResult: ...
     async def operation_errors(self, op_no: int) -> dict[int, bytes]: ...
-    async def unfinished_operations(self) -> list[OperationRecord]: ...
+    async def claim_operation(self, owner: str, now: float, until: float) -> OperationRecord | None:
+        """Lease the oldest unfinished operation whose lease is free or expired at `now`."""
     async def operation_payload(self, op_no: int) -> bytes | None: ...
-    async def fail_operation(self, op_no: int, details: bytes, errors: dict[int, tuple[bytes, FieldErrors]]) -> None: ...
+    async def fail_operation(self, op_no: int, details: bytes, errors: dict[int, tuple[bytes, FieldErrors]],
+                             lease_owner: str) -> None: ...

@@ -16,6 +16,7 @@ from talaka.store import sqlite_queries as q
 from talaka.store.base import (
     BatchResult,
     BatchWrite,
+    LeaseLost,
     OperationExists,
     OperationRecord,
     PoolRecord,
@@ -151,17 +152,16 @@ class SqliteStore:
         rows = await self.engine.read(_fetch_all, q.OPERATION_ERRORS, (op_no,))
         return {item_idx: errors for item_idx, _, errors in rows}
 
-    async def unfinished_operations(self) -> list[OperationRecord]:
-        rows = await self.engine.read(_fetch_all, q.UNFINISHED_OPERATIONS, ())
-        return [_operation(row) for row in rows]
+    async def claim_operation(self, owner: str, now: float, until: float) -> OperationRecord | None:
+        return await self.engine.write(_claim_operation, owner, now, until)
 
     async def operation_payload(self, op_no: int) -> bytes | None:
         row = await self.engine.read(_fetch_one, q.OPERATION_PAYLOAD, (op_no,))
         return row[0] if row else None
 
-    async def fail_operation(self, op_no: int, details: bytes,
-                             errors: dict[int, tuple[bytes, FieldErrors]]) -> None:
-        await self.engine.write(_fail_operation, op_no, details, errors)
+    async def fail_operation(self, op_no: int, details: bytes, errors: dict[int, tuple[bytes, FieldErrors]],
+                             lease_owner: str) -> None:
+        await self.engine.write(_fail_operation, op_no, details, errors, lease_owner)
 
 
 # Functions below run on the engine's threads, with the connection as their first argument.
@@ -278,9 +278,11 @@ def _write_batch(conn: sqlite3.Connection, batch: BatchWrite) -> int:
     if batch.open_pools and batch.final:
         for pool_id in batch.revisions:
             _open_if_filled(conn, pool_id)
-    conn.execute(q.ADVANCE_OPERATION, (
+    advanced = conn.execute(q.ADVANCE_OPERATION, (
         record.status, record.started, record.finished, record.progress, record.cursor, record.details,
-        first, last, record.no))
+        first, last, batch.lease_until, record.no, batch.lease_owner))
+    if advanced.rowcount != 1:
+        raise LeaseLost(record.id)
     if batch.final:
         conn.execute(q.DROP_PAYLOAD, (record.no,))
     return first or 0
@@ -304,10 +306,18 @@ def _check_revisions(conn: sqlite3.Connection, requester_id: int, revisions: dic
 
 
 def _fail_operation(conn: sqlite3.Connection, op_no: int, details: bytes,
-                    errors: dict[int, tuple[bytes, FieldErrors]]) -> None:
+                    errors: dict[int, tuple[bytes, FieldErrors]], lease_owner: str) -> None:
+    if conn.execute(q.FAIL_OPERATION, (now_text(), details, op_no, lease_owner)).rowcount != 1:
+        raise LeaseLost(op_no)
     conn.executemany(q.INSERT_OPERATION_ERROR, [
         (op_no, idx, item, _encode(found)) for idx, (item, found) in errors.items()])
-    conn.execute(q.FAIL_OPERATION, (now_text(), details, op_no))
+
+
+def _claim_operation(conn: sqlite3.Connection, owner: str, now: float, until: float) -> OperationRecord | None:
+    claimed = conn.execute(q.CLAIM_OPERATION, (owner, until, now)).fetchone()
+    if claimed is None:
+        return None
+    return _operation(conn.execute(q.OPERATION_BY_NO, (claimed[0],)).fetchone())
 
 
 def _find_operations(conn: sqlite3.Connection, requester_id: int,

@@ -48,11 +48,16 @@ INSERT_OPERATION = ("INSERT INTO operations (id, requester_id, type, status, is_
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 ADVANCE_OPERATION = ("UPDATE operations SET status = ?, started = ?, finished = ?, progress = ?, "
                      "cursor = ?, details = ?, seq_from = coalesce(seq_from, ?), "
-                     "seq_to = coalesce(?, seq_to) WHERE no = ?")
+                     "seq_to = coalesce(?, seq_to), lease_until = ? "
+                     "WHERE no = ? AND lease_owner IS ?")
+CLAIM_OPERATION = ("UPDATE operations SET lease_owner = ?, lease_until = ? WHERE no = ("
+                   "SELECT no FROM operations WHERE payload IS NOT NULL "
+                   "AND (lease_until IS NULL OR lease_until < ?) ORDER BY no LIMIT 1) "
+                   "RETURNING no")
 DROP_PAYLOAD = "UPDATE operations SET payload = NULL WHERE no = ?"
 FAIL_OPERATION = ("UPDATE operations SET status = 'FAIL', finished = ?, progress = 100, details = ?, "
-                  "payload = NULL WHERE no = ?")
-UNFINISHED_OPERATIONS = OPERATION_SELECT + " WHERE payload IS NOT NULL ORDER BY no"
+                  "payload = NULL WHERE no = ? AND lease_owner IS ?")
+OPERATION_BY_NO = OPERATION_SELECT + " WHERE no = ?"
 OPERATION_PAYLOAD = "SELECT payload FROM operations WHERE no = ?"
 OPERATION_RANGE = "SELECT type, seq_from, seq_to FROM operations WHERE no = ?"
 OPERATION_TASKS = ("SELECT item_idx, pool_id, seq, body FROM {table} "

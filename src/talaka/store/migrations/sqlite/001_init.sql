@@ -85,9 +85,12 @@ CREATE TABLE operations (
     parameters   BLOB NOT NULL,
     details      BLOB NOT NULL,
     payload      BLOB,
+    lease_owner  TEXT,
+    lease_until  REAL,
     UNIQUE (requester_id, id)
 );
-CREATE INDEX operations_pending ON operations (status) WHERE payload IS NOT NULL;
+-- Operations still to run (accepted, or interrupted): they keep their request body until done.
+CREATE INDEX operations_unfinished ON operations (no) WHERE payload IS NOT NULL;
 
 -- Items that failed validation, with the input they were sent with, for the operation log.
 CREATE TABLE operation_errors (
