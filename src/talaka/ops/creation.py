@@ -12,7 +12,7 @@ import asyncio
 import functools
 import time
 from bisect import bisect_left
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
@@ -142,7 +142,7 @@ class Creator:
                                   created=now_text(), start=start)
         return prepared, {pool_id: rule.revision for pool_id, rule in rules.items()}
 
-    async def _write(self, batch: BatchWrite) -> int:
+    async def _write(self, batch: BatchWrite) -> Sequence[int]:
         try:
             return await self.store.write_batch(batch)
         except StaleRules:
@@ -170,11 +170,11 @@ class Creator:
                                rows=rows, counts=tally(rows), errors=prepared.errors, revisions=revisions,
                                open_pools=params.open_pool, operation=record)
             try:
-                first_seq = await self._write(batch)
+                seqs = await self._write(batch)
             except StaleRules:
                 record.no = 0
                 continue
-            created_list = created_items(rows, first_seq) if record.is_sync else []
+            created_list = created_items(rows, seqs) if record.is_sync else []
             return Outcome(record, BatchResult(record.no, created_list), prepared.errors)
         raise ConflictProblem("The pools of this request kept changing while it was written; send it again",
                               code="CONFLICT_STATE")

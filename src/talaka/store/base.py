@@ -7,6 +7,7 @@ concatenating bytes instead of decoding and re-encoding objects.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -98,9 +99,9 @@ class BatchResult:
     created: list[tuple[int, str, bytes]] = field(default_factory=list)
 
 
-def created_items(rows: list[Row], first_seq: int) -> list[tuple[int, str, bytes]]:
-    """Rows inserted as one run of sequence numbers from `first_seq`, as `BatchResult.created`."""
-    return [(row[ITEM_IDX], task_id(row[POOL], first_seq + offset), row[BODY]) for offset, row in enumerate(rows)]
+def created_items(rows: list[Row], seqs: Sequence[int]) -> list[tuple[int, str, bytes]]:
+    """Inserted rows and the sequence numbers they got, as `BatchResult.created`."""
+    return [(row[ITEM_IDX], task_id(row[POOL], seq), row[BODY]) for row, seq in zip(rows, seqs, strict=True)]
 
 
 class StaleRules(Exception):
@@ -142,8 +143,8 @@ class Store(Protocol):
     async def find_pools(self, requester_id: int, search: Search) -> tuple[list[bytes], bool]: ...
     async def pool_rules(self, requester_id: int, pool_ids: set[int]) -> dict[int, PoolRules | PoolRefusal]: ...
 
-    async def write_batch(self, batch: BatchWrite) -> int:
-        """Write the batch; return the sequence number of its first row (rows get consecutive ones)."""
+    async def write_batch(self, batch: BatchWrite) -> Sequence[int]:
+        """Write the batch; return the sequence numbers its rows got, in order."""
     async def get_task(self, table: str, requester_id: int, task_id: str) -> bytes | None: ...
     async def replace_task(self, table: str, requester_id: int, task_id: str, overlap: int | None,
                            golden: bool, body: bytes) -> None: ...

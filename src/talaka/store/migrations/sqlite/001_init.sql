@@ -31,13 +31,20 @@ CREATE TABLE pools (
     created        TEXT NOT NULL,
     last_started   TEXT,
     revision       INTEGER NOT NULL DEFAULT 0,
-    task_count     INTEGER NOT NULL DEFAULT 0,
-    golden_count   INTEGER NOT NULL DEFAULT 0,
-    suite_count    INTEGER NOT NULL DEFAULT 0,
     body           BLOB NOT NULL
 );
 CREATE INDEX pools_by_requester ON pools (requester_id, id);
 CREATE INDEX pools_by_project ON pools (project_id, id);
+
+-- Task counts per pool as rows added by each batch and summed on read: writers never update a
+-- shared counter row, so concurrent batches into one pool never wait for each other.
+CREATE TABLE pool_counts (
+    pool_id INTEGER NOT NULL REFERENCES pools (id),
+    tasks   INTEGER NOT NULL,
+    golden  INTEGER NOT NULL,
+    suites  INTEGER NOT NULL
+);
+CREATE INDEX pool_counts_by_pool ON pool_counts (pool_id);
 
 -- `seq` is the database-wide creation sequence; the task id is `%010x--%024x` of (pool_id, seq).
 -- `body` is the task's JSON object without its `id`, which is derived from the two columns.
