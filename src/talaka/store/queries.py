@@ -27,8 +27,9 @@ class Queries:
     INSERT_POOL: str = ("INSERT INTO pools (requester_id, project_id, status, created, body) "
                         "VALUES (?, ?, ?, ?, ?) RETURNING id")
     GET_POOL: str = (
-        "SELECT pools.id, pools.project_id, pools.status, pools.revision, coalesce(sum(counts.tasks), 0), "
-        "coalesce(sum(counts.golden), 0), coalesce(sum(counts.suites), 0), pools.body FROM pools "
+        "SELECT pools.id, pools.project_id, pools.status, pools.revision, "
+        "CAST(coalesce(sum(counts.tasks), 0) AS BIGINT), CAST(coalesce(sum(counts.golden), 0) AS BIGINT), "
+        "CAST(coalesce(sum(counts.suites), 0) AS BIGINT), pools.body FROM pools "
         "LEFT JOIN pool_counts AS counts ON counts.pool_id = pools.id "
         "WHERE pools.id = ? AND pools.requester_id = ? GROUP BY pools.id")
     REPLACE_POOL: str = ("UPDATE pools SET status = ?, body = ?, last_started = coalesce(?, last_started), "

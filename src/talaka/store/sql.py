@@ -158,7 +158,7 @@ class SqlStore:
         return await self.engine.read(_find_tasks, self.d, table, requester_id, search)
 
     async def insert_operation(self, record: OperationRecord, payload: bytes) -> OperationRecord:
-        return await self.engine.write(_insert_operation, self.q, record, payload)
+        return await self.engine.write(_insert_operation, self.d, record, payload)
 
     async def get_operation(self, requester_id: int, operation_id: str) -> OperationRecord | None:
         row = await self.engine.read(_fetch_one, self.q.GET_OPERATION, (requester_id, operation_id))
@@ -186,7 +186,7 @@ class SqlStore:
 
     async def fail_operation(self, op_no: int, details: bytes, errors: dict[int, tuple[bytes, FieldErrors]],
                              lease_owner: str) -> None:
-        await self.engine.write(_fail_operation, self.q, op_no, details, errors, lease_owner)
+        await self.engine.write(_fail_operation, self.d, op_no, details, errors, lease_owner)
 
 
 def _fetch_one(conn: Connection, sql: str, params: Sequence[Any]) -> Any:
@@ -217,7 +217,7 @@ def _replace_project(conn: Connection, d: Dialect, requester_id: int, project_id
     conn.execute(d.q.REPLACE_PROJECT, (status, d.json(body), project_id, requester_id))
     conn.execute(d.q.BUMP_PROJECT_POOLS, (project_id,))
     if operation is not None:
-        _insert_operation(conn, d.q, operation, None)
+        _insert_operation(conn, d, operation, None)
 
 
 def _replace_pool(conn: Connection, d: Dialect, requester_id: int, pool_id: int,
@@ -226,7 +226,7 @@ def _replace_pool(conn: Connection, d: Dialect, requester_id: int, pool_id: int,
     changes_rules = operation is None or operation.type == "POOL.ARCHIVE"
     conn.execute(d.q.REPLACE_POOL, (status, d.json(body), started, int(changes_rules), pool_id, requester_id))
     if operation is not None:
-        _insert_operation(conn, d.q, operation, None)
+        _insert_operation(conn, d, operation, None)
 
 
 def _find_bodies(conn: Connection, d: Dialect, table: str, columns: dict[str, str], requester_id: int,
@@ -266,19 +266,19 @@ def _pool_rule_rows(conn: Connection, d: Dialect, requester_id: int, pool_ids: l
             in rows.fetchall()]
 
 
-def _insert_operation(conn: Connection, q: Queries, record: OperationRecord,
+def _insert_operation(conn: Connection, d: Dialect, record: OperationRecord,
                       payload: bytes | None) -> OperationRecord:
     """Insert the operation; an existing `(requester, operation_id)` raises `OperationExists`.
 
     `ON CONFLICT DO NOTHING` rather than catching the violation, because in PostgreSQL a failed
     statement would abort the whole transaction it runs in.
     """
-    inserted = conn.execute(q.INSERT_OPERATION, (
+    inserted = conn.execute(d.q.INSERT_OPERATION, (
         record.id, record.requester_id, record.type, record.status, int(record.is_sync), record.digest,
         record.submitted, record.started, record.finished, record.progress, record.cursor,
-        record.parameters, record.details, payload)).fetchone()
+        d.json(record.parameters), d.json(record.details), payload)).fetchone()
     if inserted is None:
-        existing = conn.execute(q.GET_OPERATION, (record.requester_id, record.id)).fetchone()
+        existing = conn.execute(d.q.GET_OPERATION, (record.requester_id, record.id)).fetchone()
         raise OperationExists(_operation(existing))
     record.no = int(inserted[0])
     return record
@@ -289,18 +289,18 @@ def _write_batch(conn: Connection, d: Dialect, batch: BatchWrite) -> Sequence[in
     _check_revisions(conn, d, batch.requester_id, batch.revisions)
     record = batch.operation
     if record.no == 0:
-        _insert_operation(conn, q, record, batch.payload)
+        _insert_operation(conn, d, record, batch.payload)
     seqs: Sequence[int] = d.insert_tasks(conn, batch.table, record.no, batch.rows) if batch.rows else ()
     suites = batch.table == "task_suites"
     for pool_id, (total, golden) in batch.counts.items():
         conn.execute(q.ADD_POOL_COUNTS, (pool_id, 0 if suites else total, golden, total if suites else 0))
     if batch.errors:
-        _insert_errors(conn, q, record.no, batch.errors)
+        _insert_errors(conn, d, record.no, batch.errors)
     if batch.open_pools and batch.final:
         for pool_id in batch.revisions:
             _open_if_filled(conn, d, pool_id)
     advanced = conn.execute(q.ADVANCE_OPERATION, (
-        record.status, record.started, record.finished, record.progress, record.cursor, record.details,
+        record.status, record.started, record.finished, record.progress, record.cursor, d.json(record.details),
         seqs[0] if seqs else None, seqs[-1] if seqs else None, batch.lease_until, record.no, batch.lease_owner))
     if advanced.rowcount != 1:
         raise LeaseLost(record.id)
@@ -309,10 +309,10 @@ def _write_batch(conn: Connection, d: Dialect, batch: BatchWrite) -> Sequence[in
     return seqs
 
 
-def _insert_errors(conn: Connection, q: Queries, op_no: int, errors: dict[int, tuple[bytes, FieldErrors]]) -> None:
+def _insert_errors(conn: Connection, d: Dialect, op_no: int, errors: dict[int, tuple[bytes, FieldErrors]]) -> None:
     cursor = conn.cursor()
-    cursor.executemany(q.INSERT_OPERATION_ERROR, [
-        (op_no, idx, item, _encode(found)) for idx, (item, found) in errors.items()])
+    cursor.executemany(d.q.INSERT_OPERATION_ERROR, [
+        (op_no, idx, d.json(item), d.json(_encode(found))) for idx, (item, found) in errors.items()])
 
 
 def _open_if_filled(conn: Connection, d: Dialect, pool_id: int) -> None:
@@ -333,11 +333,11 @@ def _check_revisions(conn: Connection, d: Dialect, requester_id: int, revisions:
             raise StaleRules(pool_id)
 
 
-def _fail_operation(conn: Connection, q: Queries, op_no: int, details: bytes,
+def _fail_operation(conn: Connection, d: Dialect, op_no: int, details: bytes,
                     errors: dict[int, tuple[bytes, FieldErrors]], lease_owner: str) -> None:
-    if conn.execute(q.FAIL_OPERATION, (now_text(), details, op_no, lease_owner)).rowcount != 1:
+    if conn.execute(d.q.FAIL_OPERATION, (now_text(), d.json(details), op_no, lease_owner)).rowcount != 1:
         raise LeaseLost(op_no)
-    _insert_errors(conn, q, op_no, errors)
+    _insert_errors(conn, d, op_no, errors)
 
 
 def _claim_operation(conn: Connection, q: Queries, owner: str, now: float, until: float) -> OperationRecord | None:

@@ -17,10 +17,10 @@ import sqlite3
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from importlib import resources
 from typing import Any, TypeVar
 
 from talaka.core.errors import StorageProblem
+from talaka.store.schema import migration_scripts
 
 log = logging.getLogger("talaka.store")
 T = TypeVar("T")
@@ -50,27 +50,26 @@ def connect(path: str, *, readonly: bool = False, synchronous: str = "FULL") -> 
 
 
 def migrate(conn: sqlite3.Connection) -> int:
-    """Apply the numbered migrations that this database has not seen; return the version."""
-    conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-    row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
-    current = row[0] or 0
-    folder = resources.files("talaka.store").joinpath("migrations/sqlite")
-    scripts = sorted((entry.name for entry in folder.iterdir() if entry.name.endswith(".sql")))
-    for name in scripts:
-        version = int(name.split("_", 1)[0])
-        if version <= current:
-            continue
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            for statement in folder.joinpath(name).read_text().split(";\n"):
-                if statement.strip():
-                    conn.execute(statement)
-            conn.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        current = version
+    """Apply the numbered migrations that this database has not seen; return the version.
+
+    All in one `BEGIN IMMEDIATE` transaction, so processes starting together on one file take
+    turns: the second finds the work done.
+    """
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        current = conn.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+        for version, script in migration_scripts("sqlite"):
+            if version > current:
+                for statement in script.split(";\n"):
+                    if statement.strip():
+                        conn.execute(statement)
+                conn.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
+                current = version
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
     return int(current)
 
 

@@ -1,0 +1,80 @@
+"""The PostgreSQL backend (`pip install 'talaka[postgres]'`): shared truth for many processes."""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Sequence
+from typing import Any
+
+from talaka.core.batch import Row
+from talaka.store.postgres_engine import Engine, JsonText
+from talaka.store.queries import Queries
+from talaka.store.sql import SqlStore
+
+COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + struct.pack(">ii", 0, 0)
+COPY_TRAILER = struct.pack(">h", -1)
+COPY_TASKS = ("COPY {table} (seq, pool_id, op_no, item_idx, overlap, golden, created, body) "
+              "FROM STDIN (FORMAT BINARY)")
+NEXT_SEQS = "SELECT nextval('{table}_seq') FROM generate_series(1, %s)"
+_FIXED = struct.Struct(">hiqiqiqii")
+_INT = struct.Struct(">ii")
+_LENGTH = struct.Struct(">i")
+_NULL = _LENGTH.pack(-1)
+_JSONB_VERSION = b"\x01"
+
+
+def encode_copy(rows: list[Row], seqs: Sequence[int], op_no: int) -> bytes:
+    """Task rows in PostgreSQL's binary COPY format, for the columns of `COPY_TASKS`.
+
+    Built by hand because the rows are already final bytes: the body goes in as jsonb text behind
+    its version byte, without passing through Python objects or a per-value adapter.
+    """
+    parts = [COPY_HEADER]
+    append = parts.append
+    fixed = _FIXED.pack
+    integer = _INT.pack
+    length = _LENGTH.pack
+    created_fields: dict[str, bytes] = {}
+    for (pool_id, item_idx, overlap, golden, created, body), seq in zip(rows, seqs, strict=True):
+        append(fixed(8, 8, seq, 8, pool_id, 8, op_no, 4, item_idx))
+        append(_NULL if overlap is None else integer(4, overlap))
+        append(integer(4, golden))
+        created_field = created_fields.get(created)
+        if created_field is None:
+            text = created.encode()
+            created_field = created_fields[created] = length(len(text)) + text
+        append(created_field)
+        append(length(len(body) + 1))
+        append(_JSONB_VERSION)
+        append(body)
+    append(COPY_TRAILER)
+    return b"".join(parts)
+
+
+class PostgresDialect:
+    placeholder = "%s"
+    q = Queries().for_dialect(
+        "%s",
+        ADVANCE_OPERATION=Queries.ADVANCE_OPERATION.replace("?", "%s").replace(
+            "lease_owner IS %s", "lease_owner IS NOT DISTINCT FROM %s"),
+        FAIL_OPERATION=Queries.FAIL_OPERATION.replace("?", "%s").replace(
+            "lease_owner IS %s", "lease_owner IS NOT DISTINCT FROM %s"),
+        CLAIM_OPERATION=Queries.CLAIM_OPERATION.replace("?", "%s").replace(
+            "ORDER BY no LIMIT 1)", "ORDER BY no LIMIT 1 FOR UPDATE SKIP LOCKED)"),
+        POOL_REVISIONS=Queries.POOL_REVISIONS.replace("?", "%s") + " FOR SHARE",
+    )
+
+    def json(self, body: bytes) -> JsonText:
+        return JsonText(body)
+
+    def insert_tasks(self, conn: Any, table: str, op_no: int, rows: list[Row]) -> Sequence[int]:
+        """Binary COPY, with sequence numbers taken from the table's sequence first."""
+        seqs = [row[0] for row in conn.execute(NEXT_SEQS.format(table=table), (len(rows),)).fetchall()]
+        with conn.cursor().copy(COPY_TASKS.format(table=table)) as copy:
+            copy.write(encode_copy(rows, seqs, op_no))
+        return seqs
+
+
+class PostgresStore(SqlStore):
+    def __init__(self, url: str) -> None:
+        super().__init__(Engine(url), PostgresDialect())

@@ -1,0 +1,103 @@
+"""PostgreSQL connections: a psycopg connection pool driven from a thread pool.
+
+The store's functions are plain DB-API code shared with the SQLite backend, so they run on
+threads here too; psycopg releases the GIL for every round trip and COPY, so N threads keep N
+connections busy, which is what an async pool would do, without a second copy of every query.
+Each job is one transaction: committed before its future resolves, rolled back on any error,
+and retried when PostgreSQL reports a serialization failure or a deadlock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+import psycopg
+from psycopg import errors as pg_errors
+from psycopg.adapt import Dumper, Loader
+from psycopg_pool import ConnectionPool
+
+from talaka.core.errors import StorageProblem
+from talaka.store.schema import migration_scripts
+
+log = logging.getLogger("talaka.store")
+T = TypeVar("T")
+MIGRATION_LOCK = 0x7A1A_4A
+RETRIES = 5
+
+
+class JsonText(bytes):
+    """JSON text bound to a jsonb parameter as it is, without a round trip through Python objects."""
+
+
+class _JsonTextDumper(Dumper):
+    def dump(self, obj: bytes) -> bytes:
+        return obj
+
+
+class _JsonBytesLoader(Loader):
+    """jsonb columns come back as their JSON text, ready to be joined into a response."""
+
+    def load(self, data: Any) -> bytes:
+        return bytes(data)
+
+
+def configure(conn: psycopg.Connection[Any]) -> None:
+    jsonb = psycopg.adapters.types["jsonb"].oid
+    _JsonTextDumper.oid = jsonb
+    conn.adapters.register_dumper(JsonText, _JsonTextDumper)
+    conn.adapters.register_loader("jsonb", _JsonBytesLoader)
+
+
+def migrate(conn: psycopg.Connection[Any]) -> int:
+    """Apply new migrations under an advisory lock, so processes starting together take turns."""
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+        conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        row = conn.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()
+        current = int(row[0]) if row else 0
+        for version, script in migration_scripts("postgres"):
+            if version > current:
+                conn.execute(script.encode())
+                conn.execute("INSERT INTO schema_version (version) VALUES (%s)", (version,))
+                current = version
+    return current
+
+
+class Engine:
+    def __init__(self, url: str, *, connections: int = 8) -> None:
+        self.url = url
+        self.pool = ConnectionPool(url, min_size=1, max_size=connections, open=False, configure=configure,
+                                   name="talaka")
+        self.executor = ThreadPoolExecutor(connections, thread_name_prefix="talaka-postgres")
+
+    def start(self) -> None:
+        self.pool.open(wait=True, timeout=30)
+        with self.pool.connection() as conn:
+            migrate(conn)
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=True)
+        self.pool.close()
+
+    async def read(self, function: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self.executor, self._run, function, args)
+
+    write = read
+
+    def _run(self, function: Callable[..., T], args: tuple[Any, ...]) -> T:
+        for attempt in range(RETRIES):
+            try:
+                with self.pool.connection() as conn:
+                    return function(conn, *args)
+            except (pg_errors.SerializationFailure, pg_errors.DeadlockDetected) as exc:
+                log.info("retrying a transaction (%s), attempt %d", type(exc).__name__, attempt + 1)
+            except psycopg.OperationalError as exc:
+                log.error("database error: %s", exc)
+                raise StorageProblem(f"The database could not complete the request ({exc}); nothing of "
+                                     "it was kept. Try again shortly.") from exc
+        raise StorageProblem("The database kept refusing the request because of concurrent changes; "
+                             "try again")
