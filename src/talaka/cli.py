@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import logging
-import sys
+import os
 
 import click
 
 from talaka.config import DEFAULT_DATABASE_URL, Settings
+from talaka.logs import configure_logging
 
 DATABASE_OPTION = click.option(
     "--database", "database_url", envvar="TALAKA_DATABASE_URL", default=DEFAULT_DATABASE_URL, show_default=True,
@@ -38,31 +38,58 @@ async def _first_requester(database_url: str) -> str | None:
         await store.close()
 
 
+LOG_LEVEL_OPTION = click.option("--log-level", default="info", show_default=True,
+                                type=click.Choice(["debug", "info", "warning", "error"]))
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Server processes sharing the port (use PostgreSQL for more than one)")
 @DATABASE_OPTION
-@click.option("--log-level", default="info", show_default=True,
-              type=click.Choice(["debug", "info", "warning", "error"]))
-def serve(host: str, port: int, database_url: str, log_level: str) -> None:
-    """Serve the API (HTTP/1.1) until interrupted."""
+@LOG_LEVEL_OPTION
+def serve(host: str, port: int, workers: int, database_url: str, log_level: str) -> None:
+    """Serve the API (HTTP/1.1) until interrupted; also runs background operations."""
     import uvicorn
 
-    from talaka.api.app import create_app
-    from talaka.store import open_store
-
-    logging.basicConfig(level=log_level.upper(), stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging(log_level)
     token = asyncio.run(_first_requester(database_url))
     if token is not None:
         click.echo("Created requester 'admin'. Its API token (shown only this once):", err=True)
         click.echo(token)
         click.echo(f"Use it as: curl -H 'Authorization: OAuth {token}' http://{host}:{port}/api/v1/requester",
                    err=True)
-    settings = Settings.from_env(database_url=database_url)
-    app = create_app(open_store(database_url, settings), settings)
-    uvicorn.run(app, host=host, port=port, loop="uvloop", http="httptools", access_log=False,
-                log_level=log_level, lifespan="on", timeout_keep_alive=30)
+    os.environ["TALAKA_DATABASE_URL"] = database_url
+    uvicorn.run("talaka.api.app:app_from_env", factory=True, host=host, port=port, workers=workers,
+                loop="uvloop", http="httptools", access_log=False, log_level=log_level, lifespan="on",
+                timeout_keep_alive=30)
+
+
+@main.command()
+@DATABASE_OPTION
+@LOG_LEVEL_OPTION
+def worker(database_url: str, log_level: str) -> None:
+    """Run background operations only (no HTTP), beside any number of servers on one database."""
+    from talaka.ops.worker import run_worker
+
+    configure_logging(log_level)
+    asyncio.run(run_worker(Settings.from_env(database_url=database_url)))
+
+
+@main.command()
+@DATABASE_OPTION
+def migrate(database_url: str) -> None:
+    """Create or upgrade the database schema (servers and workers also do this when they start)."""
+    from talaka.store import open_store
+
+    async def upgrade() -> None:
+        store = open_store(database_url)
+        await store.start()
+        await store.close()
+
+    asyncio.run(upgrade())
+    click.echo(f"The database at {database_url} is up to date.")
 
 
 @main.group()

@@ -31,6 +31,7 @@ class Settings:
     inline_async_items: int = 10_000
     operation_chunk_items: int = 10_000
     operation_lease_seconds: int = 15
+    run_operations: int = 1
     max_body_bytes: int = 64 * 1024 * 1024
     requests_per_minute: int = 100_000
     requests_per_day: int = 2_000_000

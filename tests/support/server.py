@@ -86,6 +86,13 @@ class ServerProcess:
         self.kill()
         self.start()
 
+    def start_worker(self) -> subprocess.Popen[bytes]:
+        """A `talaka worker` process on this server's database, with this server's environment."""
+        with self.log_path.open("ab") as log:
+            return subprocess.Popen([sys.executable, "-m", "talaka", "worker", "--database", self.database_url,
+                                     "--log-level", self.log_level], stdout=log, stderr=log,
+                                    env={**os.environ, **self.env})
+
     def new_requester(self, name: str) -> str:
         """Create another requester with the CLI; return its token."""
         done = subprocess.run([sys.executable, "-m", "talaka", "requester", "create", name,

@@ -93,6 +93,16 @@ class RequestIds:
                          (time.perf_counter() - started) * 1000, state.get("requester_id", "-"))
 
 
+def app_from_env() -> ASGIApp:
+    """The app as `talaka serve --workers N` starts it in each worker process (settings from the environment)."""
+    from talaka.logs import configure_logging
+    from talaka.store import open_store
+
+    configure_logging()
+    settings = Settings.from_env()
+    return create_app(open_store(settings.database_url, settings), settings)
+
+
 def create_app(store: Store, settings: Settings) -> ASGIApp:
     """The whole server as one ASGI app; request ids wrap everything, so even a 500 carries one."""
     executor = ThreadPoolExecutor(2, thread_name_prefix="talaka-prepare")
@@ -104,7 +114,8 @@ def create_app(store: Store, settings: Settings) -> ASGIApp:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await store.start()
-        await runner.start()
+        if settings.run_operations:
+            await runner.start()
         try:
             yield
         finally:
