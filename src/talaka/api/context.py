@@ -11,7 +11,7 @@ from starlette.requests import Request
 from talaka.api.auth import token_from_header, token_hash
 from talaka.config import Settings
 from talaka.core.errors import AuthenticationProblem, TooManyRequestsProblem
-from talaka.core.limits import Quota, RateLimiter
+from talaka.core.limits import Allowances, Quota
 from talaka.store.base import Requester, Store
 
 if TYPE_CHECKING:
@@ -27,8 +27,8 @@ class Api:
         self.settings = settings
         self.creator = creator
         self.runner = runner
-        self.limiter = RateLimiter([Quota(settings.requests_per_minute, 60, "minute"),
-                                    Quota(settings.requests_per_day, 86_400, "day")])
+        self.allowances = Allowances([Quota(settings.requests_per_minute, 60, "minute"),
+                                      Quota(settings.requests_per_day, 86_400, "day")])
         self._tokens: OrderedDict[bytes, Requester] = OrderedDict()
 
     async def authenticate(self, request: Request) -> Requester:
@@ -45,13 +45,21 @@ class Api:
         request.scope["state"]["requester_id"] = requester.id
         return requester
 
-    def count_create_request(self, requester: Requester) -> dict[str, str]:
+    async def count_create_request(self, requester: Requester) -> dict[str, str]:
         """Count one task-creating request; 429 past a quota. Returns the RateLimit-* headers.
 
-        No `Retry-After` header and no `payload.interval`: both crash toloka-kit 1.2.3 (spec
-        decision 6); the RateLimit-* headers and the payload say when to come back instead.
+        The count is shared through the store in blocks (see `talaka.core.limits`). No
+        `Retry-After` header and no `payload.interval`: both crash toloka-kit 1.2.3 (spec decision
+        6); the RateLimit-* headers and the payload say when to come back instead.
         """
-        verdict = self.limiter.hit(requester.id, time.time())
+        now = time.time()
+        for position in self.allowances.short(requester.id, now):
+            quota = self.allowances.quotas[position]
+            window = quota.window(now)
+            granted, used = await self.store.reserve_quota(requester.id, quota.name, window, quota.block(),
+                                                           quota.limit)
+            self.allowances.add(requester.id, position, window, granted, used)
+        verdict = self.allowances.admit(requester.id, now)
         headers = {"RateLimit-Limit": str(verdict.quota.limit), "RateLimit-Remaining": str(verdict.remaining),
                    "RateLimit-Reset": str(verdict.reset_seconds)}
         if not verdict.allowed:

@@ -65,7 +65,7 @@ def _create(kind: str) -> Handler:
         api: Api = request.app.state.api
         requester = await api.authenticate(request)
         operation_id, async_mode, flags = _create_flags(request)
-        headers = api.count_create_request(requester)
+        headers = await api.count_create_request(requester)
         body = await read_body(request, api.settings.max_body_bytes)
         digest = _digest(body, async_mode, flags)
         try:

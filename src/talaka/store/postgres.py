@@ -62,6 +62,7 @@ class PostgresDialect:
         CLAIM_OPERATION=Queries.CLAIM_OPERATION.replace("?", "%s").replace(
             "ORDER BY no LIMIT 1)", "ORDER BY no LIMIT 1 FOR UPDATE SKIP LOCKED)"),
         POOL_REVISIONS=Queries.POOL_REVISIONS.replace("?", "%s") + " FOR SHARE",
+        QUOTA_USED=Queries.QUOTA_USED.replace("?", "%s") + " FOR UPDATE",
     )
 
     def json(self, body: bytes) -> JsonText:

@@ -78,6 +78,13 @@ class Queries:
     OPERATION_ERRORS: str = ("SELECT item_idx, input, errors FROM operation_errors WHERE op_no = ? "
                              "ORDER BY item_idx")
 
+    INSERT_QUOTA: str = ("INSERT INTO quota_usage (requester_id, quota, window_number, used) VALUES (?, ?, ?, 0) "
+                         "ON CONFLICT DO NOTHING")
+    QUOTA_USED: str = "SELECT used FROM quota_usage WHERE requester_id = ? AND quota = ? AND window_number = ?"
+    SET_QUOTA_USED: str = ("UPDATE quota_usage SET used = ? "
+                           "WHERE requester_id = ? AND quota = ? AND window_number = ?")
+    DROP_OLD_QUOTAS: str = "DELETE FROM quota_usage WHERE requester_id = ? AND quota = ? AND window_number < ?"
+
     def for_dialect(self, placeholder: str, **overrides: str) -> Queries:
         """The statements with `placeholder` for `?`, and a dialect's own versions of some."""
         unknown = set(overrides) - {item.name for item in fields(self)}

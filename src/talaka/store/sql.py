@@ -188,6 +188,10 @@ class SqlStore:
                              lease_owner: str) -> None:
         await self.engine.write(_fail_operation, self.d, op_no, details, errors, lease_owner)
 
+    async def reserve_quota(self, requester_id: int, quota: str, window: int, want: int,
+                            limit: int) -> tuple[int, int]:
+        return await self.engine.write(_reserve_quota, self.q, requester_id, quota, window, want, limit)
+
 
 def _fetch_one(conn: Connection, sql: str, params: Sequence[Any]) -> Any:
     return conn.execute(sql, params).fetchone()
@@ -345,6 +349,18 @@ def _claim_operation(conn: Connection, q: Queries, owner: str, now: float, until
     if claimed is None:
         return None
     return _operation(conn.execute(q.OPERATION_BY_NO, (claimed[0],)).fetchone())
+
+
+def _reserve_quota(conn: Connection, q: Queries, requester_id: int, quota: str, window: int, want: int,
+                   limit: int) -> tuple[int, int]:
+    key = (requester_id, quota, window)
+    if conn.execute(q.INSERT_QUOTA, key).rowcount == 1:
+        conn.execute(q.DROP_OLD_QUOTAS, (requester_id, quota, window - 1))
+    used = int(conn.execute(q.QUOTA_USED, key).fetchone()[0])
+    granted = max(0, min(want, limit - used))
+    if granted:
+        conn.execute(q.SET_QUOTA_USED, (used + granted, *key))
+    return granted, used + granted
 
 
 def _find_operations(conn: Connection, d: Dialect, requester_id: int,

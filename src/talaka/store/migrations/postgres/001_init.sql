@@ -103,3 +103,12 @@ CREATE TABLE operation_errors (
     errors   JSONB NOT NULL,
     PRIMARY KEY (op_no, item_idx)
 );
+
+-- Task-creating requests per requester and quota window, reserved in blocks by each process.
+CREATE TABLE quota_usage (
+    requester_id  BIGINT NOT NULL REFERENCES requesters (id),
+    quota         TEXT NOT NULL,
+    window_number BIGINT NOT NULL,
+    used          BIGINT NOT NULL,
+    PRIMARY KEY (requester_id, quota, window_number)
+);

@@ -107,3 +107,12 @@ CREATE TABLE operation_errors (
     errors   BLOB NOT NULL,
     PRIMARY KEY (op_no, item_idx)
 ) WITHOUT ROWID;
+
+-- Task-creating requests per requester and quota window, reserved in blocks by each process.
+CREATE TABLE quota_usage (
+    requester_id  INTEGER NOT NULL REFERENCES requesters (id),
+    quota         TEXT NOT NULL,
+    window_number INTEGER NOT NULL,
+    used          INTEGER NOT NULL,
+    PRIMARY KEY (requester_id, quota, window_number)
+);
