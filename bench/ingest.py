@@ -1,12 +1,15 @@
 """Ingest benchmark: end-to-end task creation against the raw database ceiling, in one run.
 
     python bench/ingest.py [--tasks 1000000] [--per-request 10000] [--in-flight 2]
+                           [--database postgresql://postgres@127.0.0.1:5432/test]
 
-(a) end to end: a real `talaka serve` process on a fresh SQLite file; request bodies are built
-    before the clock starts; the clock runs from the first request byte until every operation is
-    committed (SUCCESS). 10% of the tasks are golden.
-(b) ceiling: the same rows inserted with `executemany` straight into a fresh database with the
-    same schema, in transactions of the same size.
+(a) end to end: a real `talaka serve` process on a fresh database (a SQLite file, or a new
+    PostgreSQL database on the server `--database` names); request bodies are built before the
+    clock starts; the clock runs from the first request byte until every operation is committed
+    (SUCCESS). 10% of the tasks are golden.
+(b) ceiling: the same rows inserted straight into another fresh database with the same schema, in
+    transactions of the same size: `executemany` for SQLite, binary COPY (buffers built before the
+    clock starts) for PostgreSQL.
 (c) single-task `create_task` (sync) throughput and latency with 16 concurrent keep-alive clients.
 The figures are printed as JSON and a summary; ratios are what to compare across machines.
 """
@@ -23,15 +26,18 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import msgspec
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from talaka.core.ids import task_id  # noqa: E402
+from talaka.core.batch import Row  # noqa: E402
 from talaka.core.timefmt import now_text  # noqa: E402
 from talaka.store.sqlite_engine import connect, migrate  # noqa: E402
 from tests.support.server import ServerProcess  # noqa: E402
@@ -106,26 +112,66 @@ def end_to_end(server: ServerProcess, total: int, per_request: int, in_flight: i
             "body_mb": sum(map(len, bodies)) / 1e6}
 
 
-def ceiling(total: int, per_request: int, folder: Path) -> dict[str, float]:
-    conn = connect(str(folder / "ceiling.db"))
-    migrate(conn)
+def ceiling_rows(total: int) -> list[Row]:
     encode = msgspec.json.encode
     created = now_text()
-    rows = []
+    rows: list[Row] = []
     for number in range(total):
         task = make_task("1", number)
         body = encode({**task, "overlap": 3, "infinite_overlap": False, "remaining_overlap": 3, "created": created})
-        rows.append((number + 1, 1, 1, number, 3, int("known_solutions" in task), created, body))
-    assert task_id(1, 1)
+        rows.append((1, number, 3, int("known_solutions" in task), created, body))
+    return rows
+
+
+def sqlite_ceiling(rows: list[Row], per_request: int, folder: Path) -> float:
+    conn = connect(str(folder / "ceiling.db"))
+    migrate(conn)
+    batches = [[(start + offset + 1, *row) for offset, row in enumerate(rows[start:start + per_request])]
+               for start in range(0, len(rows), per_request)]
     started = time.perf_counter()
-    for start in range(0, total, per_request):
+    for batch in batches:
         conn.execute("BEGIN IMMEDIATE")
-        conn.executemany("INSERT INTO tasks (seq, pool_id, op_no, item_idx, overlap, golden, created, body) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows[start:start + per_request])
+        conn.executemany("INSERT INTO tasks (seq, pool_id, item_idx, overlap, golden, created, body, op_no) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, 1)", batch)
         conn.execute("COMMIT")
     elapsed = time.perf_counter() - started
     conn.close()
-    return {"tasks": total, "seconds": elapsed, "tasks_per_second": total / elapsed}
+    return elapsed
+
+
+def postgres_ceiling(rows: list[Row], per_request: int, url: str) -> float:
+    import psycopg
+
+    from talaka.store.postgres import COPY_TASKS, encode_copy
+    from talaka.store.postgres_engine import migrate as migrate_postgres
+
+    buffers = [encode_copy(rows[start:start + per_request], range(start + 1, start + 1 + per_request), 1)
+               for start in range(0, len(rows), per_request)]
+    with psycopg.connect(url) as conn:
+        migrate_postgres(conn)
+        started = time.perf_counter()
+        for buffer in buffers:
+            with conn.transaction(), conn.cursor().copy(COPY_TASKS.format(table="tasks")) as copy:
+                copy.write(buffer)
+        return time.perf_counter() - started
+
+
+@contextmanager
+def database(url: str | None, folder: Path, name: str) -> Iterator[str]:
+    """A fresh database: a SQLite file in `folder`, or a new database on the PostgreSQL server `url`."""
+    if url is None:
+        yield f"sqlite:///{folder / name}.db"
+        return
+    import psycopg
+
+    database_name = f"talaka_bench_{name}_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{database_name}"')
+    try:
+        yield urlunsplit(urlsplit(url)._replace(path=f"/{database_name}"))
+    finally:
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{database_name}" WITH (FORCE)')
 
 
 async def _single_client(port: int, template: bytes, deadline: float, latencies: list[float]) -> None:
@@ -178,22 +224,28 @@ def main() -> None:
     parser.add_argument("--in-flight", type=int, default=2)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--database", help="a PostgreSQL server URL; SQLite when left out")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as temp:
         folder = Path(temp)
-        server = ServerProcess(f"sqlite:///{folder / 'talaka.db'}", folder / "server.log", log_level="info").start()
-        try:
-            e2e = end_to_end(server, args.tasks, args.per_request, args.in_flight)
-            assert server.process is not None
-            e2e["server_peak_rss_mb"] = peak_rss_mb(server.process.pid)
-            single = single_tasks(server, args.clients, args.seconds)
-        finally:
-            server.stop()
-        raw = ceiling(args.tasks, args.per_request, folder)
-    report = {"end_to_end": e2e, "ceiling": raw, "ratio": e2e["tasks_per_second"] / raw["tasks_per_second"],
-              "single_create_task": single}
+        with database(args.database, folder, "server") as url:
+            server = ServerProcess(url, folder / "server.log", log_level="info").start()
+            try:
+                e2e = end_to_end(server, args.tasks, args.per_request, args.in_flight)
+                assert server.process is not None
+                e2e["server_peak_rss_mb"] = peak_rss_mb(server.process.pid)
+                single = single_tasks(server, args.clients, args.seconds)
+            finally:
+                server.stop()
+        rows = ceiling_rows(args.tasks)
+        with database(args.database, folder, "ceiling") as url:
+            seconds = (postgres_ceiling(rows, args.per_request, url) if args.database
+                       else sqlite_ceiling(rows, args.per_request, folder))
+    raw = {"tasks": args.tasks, "seconds": seconds, "tasks_per_second": args.tasks / seconds}
+    report = {"backend": "postgres" if args.database else "sqlite", "end_to_end": e2e, "ceiling": raw,
+              "ratio": e2e["tasks_per_second"] / raw["tasks_per_second"], "single_create_task": single}
     print(json.dumps(report, indent=2))
-    print(f"end to end {e2e['tasks_per_second']:,.0f} tasks/s, ceiling {raw['tasks_per_second']:,.0f} tasks/s, "
+    print(f"{report['backend']}: end to end {e2e['tasks_per_second']:,.0f} tasks/s, ceiling {raw['tasks_per_second']:,.0f} tasks/s, "
           f"ratio {report['ratio']:.2f}; server peak RSS {e2e['server_peak_rss_mb']:.0f} MB; "
           f"create_task x{single['clients']}: {single['requests_per_second']:,.0f} req/s, "
           f"p99 {single['p99_ms']:.1f} ms")
