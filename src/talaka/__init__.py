@@ -1,3 +1,79 @@
-"""Talaka: self-hosted task pools that speak the Toloka API v1."""
+"""Talaka: self-hosted task pools that speak the Toloka API v1, and their Python SDK.
+
+    import talaka
+
+    with talaka.Client("http://127.0.0.1:8000", token) as client:
+        tasks = [talaka.Task(input_values={"image": url}, pool_id=pool_id) for url in urls]
+        result = client.create_tasks(tasks, allow_defaults=True)
+
+The SDK is loaded on first use of one of its names, so `import talaka` (and the server, which
+lives in this package too) stays cheap; the server's modules are never loaded by the SDK.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+__all__ = [
+    "AccessDeniedApiError",
+    "ApiError",
+    "AsyncClient",
+    "AuthenticationApiError",
+    "BaselineSolution",
+    "Client",
+    "ConflictStateApiError",
+    "DoesNotExistApiError",
+    "FailedOperation",
+    "FieldValidationError",
+    "IncorrectActionsApiError",
+    "InternalApiError",
+    "KnownSolution",
+    "Operation",
+    "OperationLogItem",
+    "Pool",
+    "Project",
+    "RemoteServiceUnavailableApiError",
+    "Requester",
+    "TalakaError",
+    "Task",
+    "TaskBatchCreateResult",
+    "TaskSearchResult",
+    "TaskSuite",
+    "TooManyRequestsApiError",
+    "ValidationApiError",
+]
+
+if TYPE_CHECKING:
+    from talaka.client._async import AsyncClient
+    from talaka.client._exceptions import (
+        AccessDeniedApiError, ApiError, AuthenticationApiError, ConflictStateApiError, DoesNotExistApiError,
+        FailedOperation, IncorrectActionsApiError, InternalApiError, RemoteServiceUnavailableApiError, TalakaError,
+        TooManyRequestsApiError, ValidationApiError,
+    )
+    from talaka.client._models import (
+        BaselineSolution, FieldValidationError, KnownSolution, Operation, OperationLogItem, Pool, Project, Requester,
+        Task, TaskBatchCreateResult, TaskSearchResult, TaskSuite,
+    )
+    from talaka.client._sync import Client
+
+_HOMES = {"AsyncClient": "talaka.client._async", "Client": "talaka.client._sync"}
+_HOMES.update((name, "talaka.client._models") for name in (
+    "BaselineSolution", "FieldValidationError", "KnownSolution", "Operation", "OperationLogItem", "Pool", "Project",
+    "Requester", "Task", "TaskBatchCreateResult", "TaskSearchResult", "TaskSuite"))
+_HOMES.update((name, "talaka.client._exceptions") for name in __all__ if name not in _HOMES)
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'talaka' has no attribute {name!r}")
+    value = getattr(import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

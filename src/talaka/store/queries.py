@@ -61,12 +61,11 @@ class Queries:
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (requester_id, id) DO NOTHING RETURNING no")
     ADVANCE_OPERATION: str = (
         "UPDATE operations SET status = ?, started = ?, finished = ?, progress = ?, cursor = ?, details = ?, "
-        "seq_from = coalesce(seq_from, ?), seq_to = coalesce(?, seq_to), lease_until = ? "
-        "WHERE no = ? AND lease_owner IS ?")
+        "seq_from = coalesce(seq_from, ?), seq_to = coalesce(?, seq_to), lease_until = ?, "
+        "payload = CASE WHEN ? THEN NULL ELSE payload END WHERE no = ? AND lease_owner IS ?")
     CLAIM_OPERATION: str = ("UPDATE operations SET lease_owner = ?, lease_until = ? WHERE no = ("
                             "SELECT no FROM operations WHERE payload IS NOT NULL "
                             "AND (lease_until IS NULL OR lease_until < ?) ORDER BY no LIMIT 1) RETURNING no")
-    DROP_PAYLOAD: str = "UPDATE operations SET payload = NULL WHERE no = ?"
     FAIL_OPERATION: str = ("UPDATE operations SET status = 'FAIL', finished = ?, progress = 100, details = ?, "
                            "payload = NULL WHERE no = ? AND lease_owner IS ?")
     OPERATION_PAYLOAD: str = "SELECT payload FROM operations WHERE no = ?"

@@ -305,11 +305,10 @@ def _write_batch(conn: Connection, d: Dialect, batch: BatchWrite) -> Sequence[in
             _open_if_filled(conn, d, pool_id)
     advanced = conn.execute(q.ADVANCE_OPERATION, (
         record.status, record.started, record.finished, record.progress, record.cursor, d.json(record.details),
-        seqs[0] if seqs else None, seqs[-1] if seqs else None, batch.lease_until, record.no, batch.lease_owner))
+        seqs[0] if seqs else None, seqs[-1] if seqs else None, batch.lease_until, batch.final, record.no,
+        batch.lease_owner))
     if advanced.rowcount != 1:
         raise LeaseLost(record.id)
-    if batch.final:
-        conn.execute(q.DROP_PAYLOAD, (record.no,))
     return seqs
 
 
