@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from starlette.requests import Request
 
 from talaka.api.auth import token_from_header, token_hash
+from talaka.api.http import check_params
 from talaka.config import Settings
 from talaka.core.errors import AuthenticationProblem, TooManyRequestsProblem
 from talaka.core.limits import Allowances, Quota
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from talaka.ops.runner import Runner
 
 TOKEN_CACHE_SIZE = 10_000
+NO_PARAMS: frozenset[str] = frozenset()
 
 
 class Api:
@@ -69,3 +71,15 @@ class Api:
                 {"limit": verdict.quota.limit, "window": verdict.quota.name.upper(),
                  "reset_seconds": verdict.reset_seconds}, headers=headers)
         return headers
+
+
+async def authorized(request: Request, params: frozenset[str] | None = NO_PARAMS) -> tuple[Api, Requester]:
+    """The API and the requester a route serves; query parameters beyond `params` are refused.
+
+    `params=None` leaves the query string to the route (searches and creates parse it themselves).
+    """
+    api: Api = request.app.state.api
+    requester = await api.authenticate(request)
+    if params is not None:
+        check_params(request.query_params, params)
+    return api, requester

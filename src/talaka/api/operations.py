@@ -6,8 +6,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from talaka.api.context import Api
-from talaka.api.http import check_params, json_bytes, page
+from talaka.api.context import authorized
+from talaka.api.http import json_bytes, page
 from talaka.api.search_params import OPERATIONS, parse_search
 from talaka.core.errors import NotFoundProblem
 from talaka.store.base import OperationRecord
@@ -31,9 +31,7 @@ def not_found(kind: str, object_id: str) -> NotFoundProblem:
 
 
 async def get_operation(request: Request) -> Response:
-    api: Api = request.app.state.api
-    requester = await api.authenticate(request)
-    check_params(request.query_params, frozenset())
+    api, requester = await authorized(request)
     operation_id = request.path_params["operation_id"]
     record = await api.store.get_operation(requester.id, operation_id)
     if record is None:
@@ -42,9 +40,7 @@ async def get_operation(request: Request) -> Response:
 
 
 async def get_operation_log(request: Request) -> Response:
-    api: Api = request.app.state.api
-    requester = await api.authenticate(request)
-    check_params(request.query_params, frozenset())
+    api, requester = await authorized(request)
     operation_id = request.path_params["operation_id"]
     log = await api.store.operation_log(requester.id, operation_id)
     if log is None:
@@ -53,8 +49,7 @@ async def get_operation_log(request: Request) -> Response:
 
 
 async def find_operations(request: Request) -> Response:
-    api: Api = request.app.state.api
-    requester = await api.authenticate(request)
+    api, requester = await authorized(request, None)
     search = parse_search(request.query_params, OPERATIONS)
     records, has_more = await api.store.find_operations(requester.id, search)
     return page((operation_json(record) for record in records), has_more)

@@ -9,8 +9,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from talaka.api.context import Api
-from talaka.api.http import check_params, json_bytes, no_content, page, read_object, validation_error
+from talaka.api.context import Api, authorized
+from talaka.api.http import json_bytes, no_content, page, read_object, validation_error
 from talaka.api.objects import finished_operation, path_id
 from talaka.api.operations import not_found, operation_json
 from talaka.api.search_params import POOLS, parse_search
@@ -49,9 +49,7 @@ async def _checked_pool_body(api: Api, requester: Requester, body: dict[str, Any
 
 
 async def create_pool(request: Request) -> Response:
-    api: Api = request.app.state.api
-    requester = await api.authenticate(request)
-    check_params(request.query_params, frozenset({"storage_key"}))
+    api, requester = await authorized(request, frozenset({"storage_key"}))
     body = await read_object(request, api.settings.max_body_bytes, "pool")
     project_id = await _checked_pool_body(api, requester, body)
     created = now_text()
@@ -63,25 +61,20 @@ async def create_pool(request: Request) -> Response:
 
 
 async def get_pool(request: Request) -> Response:
-    api: Api = request.app.state.api
-    requester = await api.authenticate(request)
-    check_params(request.query_params, frozenset())
+    api, requester = await authorized(request)
     record = await _pool(api, requester, request.path_params["pool_id"])
     return json_bytes(with_id(str(record.id), record.body))
 
 
 async def find_pools(request: Request) -> Response:
-    api: Api = request.app.state.api
-    requester = await api.authenticate(request)
+    api, requester = await authorized(request, None)
     search = parse_search(request.query_params, POOLS)
     items, has_more = await api.store.find_pools(requester.id, search)
     return page(items, has_more)
 
 
 async def update_pool(request: Request) -> Response:
-    api: Api = request.app.state.api
-    requester = await api.authenticate(request)
-    check_params(request.query_params, frozenset())
+    api, requester = await authorized(request)
     record = await _pool(api, requester, request.path_params["pool_id"])
     body = await read_object(request, api.settings.max_body_bytes, "pool")
     await _checked_pool_body(api, requester, body)
@@ -94,9 +87,7 @@ async def update_pool(request: Request) -> Response:
 
 
 async def patch_pool(request: Request) -> Response:
-    api: Api = request.app.state.api
-    requester = await api.authenticate(request)
-    check_params(request.query_params, frozenset())
+    api, requester = await authorized(request)
     record = await _pool(api, requester, request.path_params["pool_id"])
     body = await read_object(request, api.settings.max_body_bytes, "pool patch")
     errors = check_pool_patch(body)
@@ -111,9 +102,7 @@ async def patch_pool(request: Request) -> Response:
 
 def _status_change(target: str, operation_type: str) -> Any:
     async def change(request: Request) -> Response:
-        api: Api = request.app.state.api
-        requester = await api.authenticate(request)
-        check_params(request.query_params, frozenset())
+        api, requester = await authorized(request)
         record = await _pool(api, requester, request.path_params["pool_id"])
         if record.status == target:
             return no_content()

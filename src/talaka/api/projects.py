@@ -9,8 +9,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from talaka.api.context import Api
-from talaka.api.http import check_params, json_bytes, no_content, page, read_object, validation_error
+from talaka.api.context import Api, authorized
+from talaka.api.http import json_bytes, no_content, page, read_object, validation_error
 from talaka.api.objects import finished_operation, path_id
 from talaka.api.operations import not_found, operation_json
 from talaka.api.search_params import PROJECTS, parse_search
@@ -31,9 +31,7 @@ async def _project(api: Api, requester: Requester, raw_id: str) -> ProjectRecord
 
 
 async def create_project(request: Request) -> Response:
-    api: Api = request.app.state.api
-    requester = await api.authenticate(request)
-    check_params(request.query_params, frozenset())
+    api, requester = await authorized(request)
     body = await read_object(request, api.settings.max_body_bytes, "project")
     errors = check_project(body)
     if errors:
@@ -45,25 +43,20 @@ async def create_project(request: Request) -> Response:
 
 
 async def get_project(request: Request) -> Response:
-    api: Api = request.app.state.api
-    requester = await api.authenticate(request)
-    check_params(request.query_params, frozenset())
+    api, requester = await authorized(request)
     record = await _project(api, requester, request.path_params["project_id"])
     return json_bytes(with_id(str(record.id), record.body))
 
 
 async def find_projects(request: Request) -> Response:
-    api: Api = request.app.state.api
-    requester = await api.authenticate(request)
+    api, requester = await authorized(request, None)
     search: Search = parse_search(request.query_params, PROJECTS)
     items, has_more = await api.store.find_projects(requester.id, search)
     return page(items, has_more)
 
 
 async def update_project(request: Request) -> Response:
-    api: Api = request.app.state.api
-    requester = await api.authenticate(request)
-    check_params(request.query_params, frozenset())
+    api, requester = await authorized(request)
     record = await _project(api, requester, request.path_params["project_id"])
     body = await read_object(request, api.settings.max_body_bytes, "project")
     errors = check_project(body)
@@ -76,9 +69,7 @@ async def update_project(request: Request) -> Response:
 
 
 async def archive_project(request: Request) -> Response:
-    api: Api = request.app.state.api
-    requester = await api.authenticate(request)
-    check_params(request.query_params, frozenset())
+    api, requester = await authorized(request)
     record = await _project(api, requester, request.path_params["project_id"])
     if record.status == "ARCHIVED":
         return no_content()

@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from talaka.api.context import Api
+from talaka.api.context import Api, authorized
 from talaka.api.http import bool_param, check_params, json_bytes, page, read_body, read_object, validation_error
 from talaka.api.operations import not_found, operation_json
 from talaka.api.search_params import TASKS, parse_search
@@ -62,8 +62,7 @@ def _create(kind: str) -> Handler:
     one, many = NAMES[kind]
 
     async def create(request: Request) -> Response:
-        api: Api = request.app.state.api
-        requester = await api.authenticate(request)
+        api, requester = await authorized(request, None)
         operation_id, async_mode, flags = _create_flags(request)
         headers = await api.count_create_request(requester)
         body = await read_body(request, api.settings.max_body_bytes)
@@ -149,9 +148,7 @@ def _sync_answer(record: OperationRecord, created: BatchResult, errors: dict[int
 
 def _get(kind: str) -> Handler:
     async def get(request: Request) -> Response:
-        api: Api = request.app.state.api
-        requester = await api.authenticate(request)
-        check_params(request.query_params, frozenset())
+        api, requester = await authorized(request)
         object_id = request.path_params["task_id"]
         body = await api.store.get_task(TABLES[kind], requester.id, object_id)
         if body is None:
@@ -163,8 +160,7 @@ def _get(kind: str) -> Handler:
 
 def _find(kind: str) -> Handler:
     async def find(request: Request) -> Response:
-        api: Api = request.app.state.api
-        requester = await api.authenticate(request)
+        api, requester = await authorized(request, None)
         search = parse_search(request.query_params, TASKS)
         items, has_more = await api.store.find_tasks(TABLES[kind], requester.id, search)
         return page(items, has_more)
@@ -174,9 +170,7 @@ def _find(kind: str) -> Handler:
 
 def _patch(kind: str, *, overlap_only: bool) -> Handler:
     async def patch(request: Request) -> Response:
-        api: Api = request.app.state.api
-        requester = await api.authenticate(request)
-        check_params(request.query_params, frozenset())
+        api, requester = await authorized(request)
         object_id = request.path_params["task_id"]
         stored = await api.store.get_task(TABLES[kind], requester.id, object_id)
         if stored is None:
