@@ -6,7 +6,7 @@ not a decode and an encode.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
 import msgspec
@@ -14,7 +14,7 @@ from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import Response
 
-from talaka.core.errors import FieldError, PayloadTooLargeProblem, ValidationProblem
+from talaka.core.errors import FieldError, PayloadTooLargeProblem, UnsupportedMediaTypeProblem, ValidationProblem
 
 _encode = msgspec.json.encode
 _decode = msgspec.json.decode
@@ -39,18 +39,32 @@ def no_content() -> Response:
 
 
 async def read_body(request: Request, limit: int) -> bytes:
-    """The whole body, refused with 413 as soon as it grows past `limit` bytes."""
+    """The whole body, refused with 413 as soon as it grows past `limit` bytes.
+
+    A body must say it is JSON; an empty one (toloka-kit sends `create_tasks([])` without a body
+    or a Content-Type) needs no Content-Type.
+    """
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise _too_large(limit)
-    chunks: list[bytes] = []
+    media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if media_type != JSON and not media_type.endswith("+json") and declared != "0":
+        chunks = [chunk async for chunk in _limited(request, limit)]
+        if any(chunks):
+            raise UnsupportedMediaTypeProblem(
+                f"Content-Type {media_type or '(none)'} is not JSON: send the body as JSON with "
+                "'Content-Type: application/json'")
+        return b""
+    return b"".join([chunk async for chunk in _limited(request, limit)])
+
+
+async def _limited(request: Request, limit: int) -> AsyncIterator[bytes]:
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
             raise _too_large(limit)
-        chunks.append(chunk)
-    return b"".join(chunks)
+        yield chunk
 
 
 def _too_large(limit: int) -> PayloadTooLargeProblem:

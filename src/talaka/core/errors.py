@@ -77,6 +77,11 @@ class PayloadTooLargeProblem(TalakaProblem):
     code = "PAYLOAD_TOO_LARGE"
 
 
+class UnsupportedMediaTypeProblem(TalakaProblem):
+    status = 415
+    code = "UNSUPPORTED_MEDIA_TYPE"
+
+
 class StorageProblem(TalakaProblem):
     """The database refused a write (disk full, I/O error); nothing of the request was kept."""
 
