@@ -105,7 +105,7 @@ task_values = st.fixed_dictionaries(
               "rank": st.one_of(st.none(), st.integers(-2, 11), st.floats(allow_nan=False, allow_infinity=False)),
               "other": st.integers()})
 tasks = st.fixed_dictionaries(
-    {"pool_id": st.sampled_from(["7", "8", "9", 7]), "input_values": task_values},
+    {"pool_id": st.sampled_from(["7", "07", "8", "9", 7]), "input_values": task_values},
     optional={"overlap": st.one_of(st.none(), st.integers(-1, 3)), "infinite_overlap": st.booleans(),
               "known_solutions": st.lists(st.fixed_dictionaries(
                   {"output_values": st.fixed_dictionaries({"label": st.sampled_from(["a", "b", "c"])})}), max_size=2),

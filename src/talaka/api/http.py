@@ -6,6 +6,7 @@ not a decode and an encode.
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
@@ -16,6 +17,7 @@ from starlette.responses import Response
 
 from talaka.core.errors import FieldError, PayloadTooLargeProblem, UnsupportedMediaTypeProblem, ValidationProblem
 
+INTEGER = re.compile(r"-?[0-9]{1,18}")
 _encode = msgspec.json.encode
 _decode = msgspec.json.decode
 JSON = "application/json"
@@ -117,7 +119,7 @@ def int_param(params: QueryParams, name: str, *, low: int, high: int) -> int | N
     value = params.get(name)
     if value is None:
         return None
-    if not value.lstrip("-").isdigit() or not low <= int(value) <= high:
+    if not INTEGER.fullmatch(value) or not low <= int(value) <= high:
         raise ValidationProblem(
             f"Query parameter {name} must be an integer from {low} to {high}, got {value!r:.40}",
             {name: FieldError("INVALID_VALUE", f"Expected an integer from {low} to {high}", [low, high])})

@@ -6,6 +6,7 @@ Each resource declares which fields it filters on and how to read a value; anyth
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,7 @@ from talaka.core.timefmt import parse_time
 from talaka.store.search import OPERATORS, Search
 
 Parser = Callable[[str], Any]
+INTEGER = re.compile(r"-?[0-9]{1,18}")
 
 
 def numeric_id(value: str) -> int | None:
@@ -29,7 +31,7 @@ def task_id(value: str) -> tuple[int, int] | None:
 
 
 def integer(value: str) -> int | None:
-    return int(value) if value.lstrip("-").isdigit() and len(value) < 19 else None
+    return int(value) if INTEGER.fullmatch(value) else None
 
 
 def timestamp(value: str) -> str | None:

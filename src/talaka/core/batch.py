@@ -17,7 +17,7 @@ from typing import Any, Final
 import msgspec
 
 from talaka.core.errors import FieldError, FieldErrors
-from talaka.core.ids import parse_numeric_id
+from talaka.core.ids import MAX_POOL_ID, parse_numeric_id
 from talaka.core.overlap import resolve_overlap
 from talaka.core.rules import UNKNOWN_POOL, CompiledSpec, PoolRefusal, PoolRules
 
@@ -150,7 +150,7 @@ def _peek_pool_id(raw: msgspec.Raw) -> Any:
 def _pool_number(value: Any) -> int | None:
     if isinstance(value, str):
         return parse_numeric_id(value)
-    if type(value) is int and value >= 0:
+    if type(value) is int and 0 <= value <= MAX_POOL_ID:
         return value
     return None
 
@@ -196,7 +196,7 @@ def _fast_row(task: TaskIn, idx: int, pools: PoolLookup, allow_defaults: bool, c
             return None
     if overlap is not None and not 1 <= overlap <= 100_000:
         return None
-    body = TaskBody(pool_id=task.pool_id, input_values=task.input_values, known_solutions=solutions,
+    body = TaskBody(pool_id=str(rules.pool_id), input_values=task.input_values, known_solutions=solutions,
                     message_on_unknown_solution=task.message_on_unknown_solution, overlap=overlap,
                     infinite_overlap=overlap is None, remaining_overlap=overlap, created=created)
     return (rules.pool_id, idx, overlap, 1 if solutions else 0, created, _encode(body))

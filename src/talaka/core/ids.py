@@ -13,6 +13,7 @@ import uuid
 
 _TASK_ID = re.compile(r"\A([0-9a-f]{10})--([0-9a-f]{24})\Z")
 MAX_POOL_ID = 16**10 - 1
+MAX_SEQ = 2**63 - 1
 
 
 def task_id(pool_id: int, seq: int) -> str:
@@ -24,7 +25,8 @@ def parse_task_id(value: str) -> tuple[int, int] | None:
     match = _TASK_ID.match(value)
     if match is None:
         return None
-    return int(match.group(1), 16), int(match.group(2), 16)
+    seq = int(match.group(2), 16)
+    return (int(match.group(1), 16), seq) if seq <= MAX_SEQ else None
 
 
 def parse_numeric_id(value: str) -> int | None:

@@ -61,6 +61,8 @@ def check_pool_patch(body: Any) -> FieldErrors:
     errors: FieldErrors = {name: FieldError("VALUE_NOT_ALLOWED", "This field cannot be patched; "
                                             f"patchable fields: {', '.join(sorted(PATCHABLE))}")
                            for name in body.keys() - PATCHABLE}
+    if "private_name" in body and body["private_name"] is None:
+        errors["private_name"] = FieldError("VALUE_REQUIRED", "A pool's private_name cannot be removed")
     check_fields(body, {name: CHECKS[name] for name in PATCHABLE}, (), errors)
     return errors
 

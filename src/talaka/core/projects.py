@@ -44,7 +44,8 @@ def check_project(body: Any) -> FieldErrors:
 def stored_project(body: dict[str, Any], *, status: str, created: str) -> dict[str, Any]:
     """The body to store: the client's fields (read-only ones dropped) and the server's."""
     stored = without(body, READ_ONLY)
-    stored.setdefault("assignments_issuing_type", "AUTOMATED")
+    if stored.get("assignments_issuing_type") is None:
+        stored["assignments_issuing_type"] = "AUTOMATED"
     stored["status"] = status
     stored["created"] = created
     return stored

@@ -21,8 +21,8 @@ def parse_time(value: str) -> str | None:
     """Normalise a client timestamp (naive means UTC; 0-6 fractional digits) to the wire form."""
     try:
         moment = datetime.fromisoformat(value.strip())
-    except ValueError:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return format_time(moment)
+    except (ValueError, OverflowError):
         return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return format_time(moment)
