@@ -7,20 +7,40 @@ not a decode and an encode.
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from typing import Any
 
 import msgspec
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Route
 
-from talaka.core.errors import FieldError, PayloadTooLargeProblem, UnsupportedMediaTypeProblem, ValidationProblem
+from talaka.core.errors import (
+    FieldError,
+    PayloadTooLargeProblem,
+    UnsupportedMediaTypeProblem,
+    ValidationProblem,
+)
 
 INTEGER = re.compile(r"-?[0-9]{1,18}")
 _encode = msgspec.json.encode
 _decode = msgspec.json.decode
 JSON = "application/json"
+
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def resource(path: str, **handlers: Handler) -> Route:
+    """One route per path with a handler per method, so a 405 lists every method the path takes."""
+    if "GET" in handlers:
+        handlers["HEAD"] = handlers["GET"]
+
+    async def dispatch(request: Request) -> Response:
+        return await handlers[request.method](request)
+
+    return Route(path, dispatch, methods=list(handlers))
 
 
 def json_bytes(content: bytes, status: int = 200, headers: dict[str, str] | None = None) -> Response:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from talaka.api.context import authorized
-from talaka.api.http import json_bytes, page
+from talaka.api.http import json_bytes, page, resource
 from talaka.api.search_params import OPERATIONS, parse_search
 from talaka.core.errors import NotFoundProblem
 from talaka.store.base import OperationRecord
@@ -56,7 +55,7 @@ async def find_operations(request: Request) -> Response:
 
 
 routes = [
-    Route("/operations", find_operations, methods=["GET"]),
-    Route("/operations/{operation_id}", get_operation, methods=["GET"]),
-    Route("/operations/{operation_id}/log", get_operation_log, methods=["GET"]),
+    resource("/operations", GET=find_operations),
+    resource("/operations/{operation_id}", GET=get_operation),
+    resource("/operations/{operation_id}/log", GET=get_operation_log),
 ]

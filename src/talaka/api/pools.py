@@ -7,10 +7,9 @@ from typing import Any
 import msgspec
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from talaka.api.context import Api, authorized
-from talaka.api.http import json_bytes, no_content, page, read_object, validation_error
+from talaka.api.http import json_bytes, no_content, page, read_object, resource, validation_error
 from talaka.api.objects import finished_operation, path_id
 from talaka.api.operations import not_found, operation_json
 from talaka.api.search_params import POOLS, parse_search
@@ -123,12 +122,9 @@ def _status_change(target: str, operation_type: str) -> Any:
 
 
 routes = [
-    Route("/pools", create_pool, methods=["POST"]),
-    Route("/pools", find_pools, methods=["GET"]),
-    Route("/pools/{pool_id}", get_pool, methods=["GET"]),
-    Route("/pools/{pool_id}", update_pool, methods=["PUT"]),
-    Route("/pools/{pool_id}", patch_pool, methods=["PATCH"]),
-    Route("/pools/{pool_id}/open", _status_change("OPEN", "POOL.OPEN"), methods=["POST"]),
-    Route("/pools/{pool_id}/close", _status_change("CLOSED", "POOL.CLOSE"), methods=["POST"]),
-    Route("/pools/{pool_id}/archive", _status_change("ARCHIVED", "POOL.ARCHIVE"), methods=["POST"]),
+    resource("/pools", POST=create_pool, GET=find_pools),
+    resource("/pools/{pool_id}", GET=get_pool, PUT=update_pool, PATCH=patch_pool),
+    resource("/pools/{pool_id}/open", POST=_status_change("OPEN", "POOL.OPEN")),
+    resource("/pools/{pool_id}/close", POST=_status_change("CLOSED", "POOL.CLOSE")),
+    resource("/pools/{pool_id}/archive", POST=_status_change("ARCHIVED", "POOL.ARCHIVE")),
 ]

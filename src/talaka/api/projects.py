@@ -7,10 +7,9 @@ from typing import Any
 import msgspec
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from talaka.api.context import Api, authorized
-from talaka.api.http import json_bytes, no_content, page, read_object, validation_error
+from talaka.api.http import json_bytes, no_content, page, read_object, resource, validation_error
 from talaka.api.objects import finished_operation, path_id
 from talaka.api.operations import not_found, operation_json
 from talaka.api.search_params import PROJECTS, parse_search
@@ -86,9 +85,7 @@ async def archive_project(request: Request) -> Response:
 
 
 routes = [
-    Route("/projects", create_project, methods=["POST"]),
-    Route("/projects", find_projects, methods=["GET"]),
-    Route("/projects/{project_id}", get_project, methods=["GET"]),
-    Route("/projects/{project_id}", update_project, methods=["PUT"]),
-    Route("/projects/{project_id}/archive", archive_project, methods=["POST"]),
+    resource("/projects", POST=create_project, GET=find_projects),
+    resource("/projects/{project_id}", GET=get_project, PUT=update_project),
+    resource("/projects/{project_id}/archive", POST=archive_project),
 ]

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from talaka.api.context import authorized
-from talaka.api.http import json_value
+from talaka.api.http import json_value, resource
 
 
 async def get_requester(request: Request) -> Response:
@@ -16,4 +15,4 @@ async def get_requester(request: Request) -> Response:
                        "company": {"id": str(requester.id), "superintendent_id": str(requester.id)}})
 
 
-routes = [Route("/requester", get_requester, methods=["GET"])]
+routes = [resource("/requester", GET=get_requester)]

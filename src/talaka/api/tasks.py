@@ -6,7 +6,6 @@ Both resources share one shape, so each handler is built once per kind.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import msgspec
@@ -15,7 +14,17 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from talaka.api.context import Api, authorized
-from talaka.api.http import bool_param, check_params, json_bytes, page, read_body, read_object, validation_error
+from talaka.api.http import (
+    Handler,
+    bool_param,
+    check_params,
+    json_bytes,
+    page,
+    read_body,
+    read_object,
+    resource,
+    validation_error,
+)
 from talaka.api.operations import not_found, operation_json
 from talaka.api.search_params import TASKS, parse_search
 from talaka.core.batch import SUITE, TASK, BodyProblem, Decoded, decode_items
@@ -29,7 +38,6 @@ from talaka.store.base import BatchResult, OperationExists, OperationRecord, Req
 CREATE_PARAMS = frozenset({"operation_id", "async_mode", "allow_defaults", "open_pool", "skip_invalid_items",
                            "dry_run"})
 NAMES = {TASK: ("task", "tasks"), SUITE: ("task suite", "task suites")}
-Handler = Callable[[Request], Awaitable[Response]]
 _encode = msgspec.json.encode
 _decode = msgspec.json.decode
 
@@ -202,11 +210,9 @@ async def _output_spec(api: Api, requester: Requester, body: dict[str, Any]) -> 
 
 def routes_for(kind: str, path: str) -> list[Route]:
     return [
-        Route(path, _create(kind), methods=["POST"]),
-        Route(path, _find(kind), methods=["GET"]),
-        Route(path + "/{task_id}", _get(kind), methods=["GET"]),
-        Route(path + "/{task_id}", _patch(kind, overlap_only=False), methods=["PATCH"]),
-        Route(path + "/{task_id}/set-overlap-or-min", _patch(kind, overlap_only=True), methods=["PATCH"]),
+        resource(path, POST=_create(kind), GET=_find(kind)),
+        resource(path + "/{task_id}", GET=_get(kind), PATCH=_patch(kind, overlap_only=False)),
+        resource(path + "/{task_id}/set-overlap-or-min", PATCH=_patch(kind, overlap_only=True)),
     ]
 
 
