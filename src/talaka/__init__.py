@@ -49,20 +49,39 @@ __all__ = [
 if TYPE_CHECKING:
     from talaka.client._async import AsyncClient
     from talaka.client._exceptions import (
-        AccessDeniedApiError, ApiError, AuthenticationApiError, ConflictStateApiError, DoesNotExistApiError,
-        FailedOperation, IncorrectActionsApiError, InternalApiError, RemoteServiceUnavailableApiError, TalakaError,
-        TooManyRequestsApiError, ValidationApiError,
+        AccessDeniedApiError,
+        ApiError,
+        AuthenticationApiError,
+        ConflictStateApiError,
+        DoesNotExistApiError,
+        FailedOperation,
+        IncorrectActionsApiError,
+        InternalApiError,
+        RemoteServiceUnavailableApiError,
+        TalakaError,
+        TooManyRequestsApiError,
+        ValidationApiError,
     )
     from talaka.client._models import (
-        BaselineSolution, FieldValidationError, KnownSolution, Operation, OperationLogItem, Pool, Project, Requester,
-        Task, TaskBatchCreateResult, TaskSearchResult, TaskSuite,
+        BaselineSolution,
+        FieldValidationError,
+        KnownSolution,
+        Operation,
+        OperationLogItem,
+        Pool,
+        Project,
+        Requester,
+        Task,
+        TaskBatchCreateResult,
+        TaskSearchResult,
+        TaskSuite,
     )
     from talaka.client._sync import Client
 
 _HOMES = {"AsyncClient": "talaka.client._async", "Client": "talaka.client._sync"}
 _HOMES.update((name, "talaka.client._models") for name in (
-    "BaselineSolution", "FieldValidationError", "KnownSolution", "Operation", "OperationLogItem", "Pool", "Project",
-    "Requester", "Task", "TaskBatchCreateResult", "TaskSearchResult", "TaskSuite"))
+    "BaselineSolution", "FieldValidationError", "KnownSolution", "Operation", "OperationLogItem", "Pool",
+    "Project", "Requester", "Task", "TaskBatchCreateResult", "TaskSearchResult", "TaskSuite"))
 _HOMES.update((name, "talaka.client._exceptions") for name in __all__ if name not in _HOMES)
 
 

@@ -15,7 +15,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Mount
+from starlette.routing import Mount, Router
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from talaka.api import openapi, operations, pools, projects, requester, tasks
@@ -123,10 +123,12 @@ def create_app(store: Store, settings: Settings) -> ASGIApp:
             executor.shutdown(wait=True)
             await store.close()
 
-    v1 = [*requester.routes, *projects.routes, *pools.routes, *tasks.routes, *operations.routes]
+    v1 = Router([*requester.routes, *projects.routes, *pools.routes, *tasks.routes, *operations.routes],
+                redirect_slashes=False)
     app = Starlette(
-        routes=[Mount("/api/v1", routes=v1), *openapi.routes],
+        routes=[Mount("/api/v1", app=v1), *openapi.routes],
         exception_handlers={TalakaProblem: _problem, HTTPException: _http_error, Exception: _crash},
         lifespan=lifespan)
+    app.router.redirect_slashes = False
     app.state.api = api
     return RequestIds(app)

@@ -125,10 +125,12 @@ async def _repeat(api: Api, existing: OperationRecord, digest: bytes, async_mode
     """A request whose `operation_id` was seen: the first answer again, or 409 (spec decision 7)."""
     if existing.digest != digest:
         raise ConflictProblem(f"Operation {existing.id} exists and was made by a different request; "
-                              "use a new operation_id for new work", code="OPERATION_ALREADY_EXISTS")
+                              "use a new operation_id for new work", {"same_request": False},
+                              code="OPERATION_ALREADY_EXISTS")
     if async_mode or not existing.is_sync:
         raise ConflictProblem(f"Operation {existing.id} already exists; read it with "
-                              f"GET /api/v1/operations/{existing.id}", code="OPERATION_ALREADY_EXISTS")
+                              f"GET /api/v1/operations/{existing.id}", {"same_request": True},
+                              code="OPERATION_ALREADY_EXISTS")
     created = await api.store.operation_items(existing.no)
     errors = await api.store.operation_errors(existing.no)
     single = body.lstrip()[:1] == b"{"

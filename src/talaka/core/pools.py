@@ -19,6 +19,7 @@ from talaka.core.objects import (
     is_time,
     without,
 )
+from talaka.core.timefmt import parse_time
 
 READ_ONLY = frozenset({"id", "status", "created", "last_started", "last_stopped", "last_close_reason",
                        "type", "owner"})
@@ -67,8 +68,17 @@ def check_pool_patch(body: Any) -> FieldErrors:
     return errors
 
 
-def stored_pool(body: dict[str, Any], *, requester_id: int, status: str, created: str) -> dict[str, Any]:
+def _normalized(body: dict[str, Any]) -> dict[str, Any]:
+    """The client's writable fields, with `will_expire` in the wire's naive-UTC form (no `Z`)."""
     stored = without(body, READ_ONLY)
+    expires = stored.get("will_expire")
+    if isinstance(expires, str):
+        stored["will_expire"] = parse_time(expires) or expires
+    return stored
+
+
+def stored_pool(body: dict[str, Any], *, requester_id: int, status: str, created: str) -> dict[str, Any]:
+    stored = _normalized(body)
     stored["owner"] = {"id": str(requester_id), "myself": True}
     stored["type"] = "REGULAR"
     stored["status"] = status
@@ -78,7 +88,7 @@ def stored_pool(body: dict[str, Any], *, requester_id: int, status: str, created
 
 def updated_pool(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     """A full update: the client's writable fields replace the old ones; read-only ones stay."""
-    stored = without(new, READ_ONLY)
+    stored = _normalized(new)
     stored.update({name: old[name] for name in READ_ONLY if name in old and name != "id"})
     return stored
 

@@ -21,8 +21,8 @@ import msgspec
 
 from talaka.core.batch import ITEM_IDX, SUITE, TASK, Decoded, Prepared, Row, prepare, tally
 from talaka.core.errors import ConflictProblem, FieldErrors
-from talaka.core.rules import PoolRefusal, PoolRules
 from talaka.core.ids import new_operation_id
+from talaka.core.rules import PoolRefusal, PoolRules
 from talaka.core.timefmt import now_text
 from talaka.store.base import BatchResult, BatchWrite, OperationRecord, StaleRules, Store, created_items
 

@@ -1,0 +1,7 @@
+"""The Python SDK: `talaka.Client` and `talaka.AsyncClient` over one I/O-free core.
+
+Modules: `_models` (wire Structs), `_exceptions` (the error tree), `_types` (input types),
+`_core` (flows: requests, retries, paging, polling), `_batch` (chunked task creation),
+`_progress` (the progress bar), `_sync` and `_async` (the two thin shells). Import the public
+names from `talaka`.
+"""

@@ -1,0 +1,177 @@
+"""`AsyncClient`: the asyncio shell around the core's flows (httpx.AsyncClient, tasks for parallel chunks).
+
+Same methods, parameters and behaviour as `Client`; each is a coroutine (`get_tasks` is an async
+iterator). The docs of each method are on `Client`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Iterable, Sequence
+from types import TracebackType
+from typing import Any, Self, TypeVar, Unpack
+
+import httpx
+
+from talaka.client import _batch, _core
+from talaka.client._core import Call, Flow, Reply, Sleep
+from talaka.client._models import (
+    Operation,
+    OperationLogItem,
+    Pool,
+    Project,
+    Requester,
+    Task,
+    TaskBatchCreateResult,
+    TaskSearchResult,
+)
+from talaka.client._progress import Progress
+from talaka.client._types import (
+    BaselineSolutionLike,
+    KnownSolutionLike,
+    OperationLike,
+    PoolLike,
+    ProjectLike,
+    TaskFilters,
+    TaskLike,
+    TimeoutTypes,
+)
+
+T = TypeVar("T")
+
+
+class AsyncClient:
+    """The asyncio twin of `Client`: `await client.create_tasks(...)`, `async for t in client.get_tasks()`."""
+
+    def __init__(self, url: str, token: str, *, timeout: TimeoutTypes = _core.DEFAULT_TIMEOUT,
+                 transport: httpx.AsyncBaseTransport | None = None, chunk_size: int = 10_000,
+                 max_in_flight: int = 4, retries: int = 5) -> None:
+        self._settings = _core.Settings(chunk_size=chunk_size, max_in_flight=max_in_flight, retries=retries)
+        self._http = httpx.AsyncClient(base_url=_core.base_url(url), headers=_core.auth_headers(token),
+                                       timeout=timeout, transport=transport)
+
+    # Driving flows: the only place where this client differs from Client.
+
+    async def _run(self, flow: Flow[T]) -> T:
+        steps = _core.Steps(flow)
+        for effect in steps:
+            try:
+                steps.answer(await self._perform(effect))
+            except Exception as error:  # noqa: BLE001 - handed to the flow, which retries or raises it
+                steps.fail(error)
+        return steps.result
+
+    async def _perform(self, effect: _core.Effect) -> Reply | None:
+        if isinstance(effect, Call):
+            response = await self._http.request(effect.method, effect.path, params=effect.params,
+                                                content=effect.body, headers=_core.body_headers(effect))
+            return Reply(response.status_code, response.headers, await response.aread())
+        if isinstance(effect, Sleep):
+            await asyncio.sleep(effect.seconds)
+        else:
+            await self._parallel(_core.Fanout(effect))
+        return None
+
+    async def _parallel(self, fanout: _core.Fanout) -> None:
+        running: set[asyncio.Task[Any]] = set()
+        try:
+            while running := running | {asyncio.ensure_future(self._run(flow)) for flow in fanout.start()}:
+                done, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+                for task in done:
+                    failure = task.exception()
+                    fanout.finish(failure, None if failure else task.result())
+        finally:
+            for task in running:
+                task.cancel()
+        fanout.close()
+
+    # The API.
+
+    async def get_requester(self) -> Requester:
+        return await self._run(_core.get_requester(self._settings))
+
+    async def create_project(self, project: ProjectLike) -> Project:
+        return await self._run(_core.create_project(project, self._settings))
+
+    async def get_project(self, project_id: str) -> Project:
+        return await self._run(_core.get_project(project_id, self._settings))
+
+    async def create_pool(self, pool: PoolLike) -> Pool:
+        return await self._run(_core.create_pool(pool, self._settings))
+
+    async def get_pool(self, pool_id: str) -> Pool:
+        return await self._run(_core.get_pool(pool_id, self._settings))
+
+    async def open_pool(self, pool_id: str) -> Pool:
+        return await self._run(_core.change_pool_status(pool_id, "open", self._settings))
+
+    async def close_pool(self, pool_id: str) -> Pool:
+        return await self._run(_core.change_pool_status(pool_id, "close", self._settings))
+
+    async def archive_pool(self, pool_id: str) -> Pool:
+        return await self._run(_core.change_pool_status(pool_id, "archive", self._settings))
+
+    async def create_tasks(self, tasks: Iterable[TaskLike], *, allow_defaults: bool | None = None,
+                           open_pool: bool | None = None, skip_invalid_items: bool | None = None,
+                           async_mode: bool = True, operation_id: str | uuid.UUID | None = None,
+                           progress: bool | None = None) -> TaskBatchCreateResult:
+        """See `Client.create_tasks`: the same guarantees, with chunks in flight as asyncio tasks."""
+        options = _batch.CreateOptions(allow_defaults, open_pool, skip_invalid_items, async_mode)
+        flow = _batch.create_tasks(tasks, options, operation_id, Progress(progress), self._settings)
+        return await self._run(flow)
+
+    async def create_task(self, task: TaskLike, *, allow_defaults: bool | None = None,
+                          open_pool: bool | None = None, async_mode: bool = True,
+                          operation_id: str | uuid.UUID | None = None) -> Task:
+        options = _batch.CreateOptions(allow_defaults, open_pool, None, async_mode)
+        return await self._run(_batch.create_task(task, options, operation_id, self._settings))
+
+    async def create_tasks_async(self, tasks: Iterable[TaskLike], *, allow_defaults: bool | None = None,
+                                 open_pool: bool | None = None, skip_invalid_items: bool | None = None,
+                                 operation_id: str | uuid.UUID | None = None) -> Operation:
+        options = _batch.CreateOptions(allow_defaults, open_pool, skip_invalid_items, True)
+        return await self._run(_batch.create_tasks_async(tasks, options, operation_id, self._settings))
+
+    async def get_task(self, task_id: str) -> Task:
+        return await self._run(_core.get_task(task_id, self._settings))
+
+    async def find_tasks(self, *, sort: str | list[str] | None = None, limit: int | None = None,
+                         **filters: Unpack[TaskFilters]) -> TaskSearchResult:
+        return await self._run(_core.find_tasks(filters, sort, limit, self._settings))
+
+    async def get_tasks(self, *, batch_size: int | None = 10_000,
+                        **filters: Unpack[TaskFilters]) -> AsyncIterator[Task]:
+        pages = _core.TaskPages(filters, batch_size)
+        while pages.more:
+            for task in pages.take(await self._run(pages.next_page(self._settings))):
+                yield task
+
+    async def patch_task(self, task_id: str, *, overlap: int | None = None,
+                         infinite_overlap: bool | None = None,
+                         baseline_solutions: Sequence[BaselineSolutionLike] | None = None,
+                         known_solutions: Sequence[KnownSolutionLike] | None = None,
+                         message_on_unknown_solution: str | None = None) -> Task:
+        changes = _core.task_patch(overlap, infinite_overlap, baseline_solutions, known_solutions,
+                                   message_on_unknown_solution)
+        return await self._run(_core.patch_task(task_id, changes, self._settings))
+
+    async def get_operation(self, operation: OperationLike) -> Operation:
+        return await self._run(_core.get_operation(operation, self._settings))
+
+    async def wait_operation(self, operation: OperationLike,
+                             timeout: float | None = _core.OPERATION_TIMEOUT) -> Operation:
+        return await self._run(_core.wait_operation(operation, timeout, self._settings))
+
+    async def get_operation_log(self, operation: OperationLike) -> list[OperationLogItem]:
+        return await self._run(_core.get_operation_log(operation, self._settings))
+
+    async def close(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, kind: type[BaseException] | None, value: BaseException | None,
+                        traceback: TracebackType | None) -> None:
+        await self.close()
