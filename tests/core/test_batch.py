@@ -53,8 +53,8 @@ def test_every_problem_of_every_item_is_reported() -> None:
     codes = {idx: {path: error.code for path, error in found.items()} for idx, (_, found) in prepared.errors.items()}
     assert codes[0] == {"input_values.image": "INVALID_URL_SYNTAX", "input_values.note": "STRING_LENGTH_GREATER_THAN_MAX",
                         "input_values.x": "VALUE_NOT_ALLOWED", "overlap": "VALUE_REQUIRED"}
-    assert codes[1] == {"pool_id": "POOL_INAPPROPRIATE_STATUS", "overlap": "VALUE_REQUIRED"}
-    assert codes[2] == {"pool_id": "ENTITY_DOES_NOT_EXIST", "overlap": "VALUE_REQUIRED"}
+    assert codes[1] == {"pool_id": "POOL_INAPPROPRIATE_STATUS"}, "no follow-on errors from a refused pool"
+    assert codes[2] == {"pool_id": "ENTITY_DOES_NOT_EXIST"}
     assert codes[3] == {"known_solutions.0.output_values.label": "VALUE_NOT_ALLOWED", "overlap": "VALUE_REQUIRED"}
     assert codes[4] == {"overlap": "VALUE_REQUIRED"}
     assert codes[5] == {"task": "OBJECT_EXPECTED"}

@@ -247,8 +247,10 @@ def _check_item(item: dict[str, Any], pools: PoolLookup, kind: str, allow_defaul
     else:
         golden = _check_suite_content(item, usable, errors, body)
         default = usable.default_suite_overlap if usable else None
-    overlap = resolve_overlap(item.get("overlap"), item.get("infinite_overlap"),
-                              allow_defaults=allow_defaults, default=default, errors=errors)
+    overlap: int | None = None
+    if usable is not None:
+        overlap = resolve_overlap(item.get("overlap"), item.get("infinite_overlap"),
+                                  allow_defaults=allow_defaults, default=default, errors=errors)
     if overlap is not None:
         body["overlap"] = overlap
     body["infinite_overlap"] = overlap is None

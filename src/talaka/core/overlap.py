@@ -24,7 +24,7 @@ def pool_default_overlap(defaults: Any, *, suites: bool) -> int | None:
         "default_overlap_for_new_tasks", "default_overlap_for_new_task_suites")
     for key in keys:
         value = defaults.get(key)
-        if type(value) is int and value >= 0:
+        if type(value) is int and value >= 1:
             return value
     return None
 

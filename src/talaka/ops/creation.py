@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 import msgspec
 
-from talaka.core.batch import ITEM_IDX, SUITE, TASK, Decoded, Prepared, Row, prepare, tally
+from talaka.core.batch import ITEM_IDX, POOL, SUITE, TASK, Decoded, Prepared, Row, prepare, tally
 from talaka.core.errors import ConflictProblem, FieldErrors
 from talaka.core.ids import new_operation_id
 from talaka.core.rules import PoolRefusal, PoolRules
@@ -121,6 +121,11 @@ class RulesCache:
             self._rules.pop((requester_id, pool_id), None)
 
 
+def _filled(rows: list[Row], params: CreateParams) -> frozenset[int]:
+    """The pools `open_pool=true` opens: those this request put tasks into, and no others."""
+    return frozenset(row[POOL] for row in rows) if params.open_pool else frozenset()
+
+
 def _refused(prepared: Prepared, params: CreateParams) -> bool:
     """All-or-nothing: any invalid item refuses the batch unless invalid items may be skipped."""
     return bool(prepared.errors) and (not params.skip_invalid_items or not prepared.rows)
@@ -168,7 +173,7 @@ class Creator:
             record.cursor, record.details = counts.items, counts.details()
             batch = BatchWrite(requester_id=record.requester_id, table=TABLES[kind_of(record.type)],
                                rows=rows, counts=tally(rows), errors=prepared.errors, revisions=revisions,
-                               open_pools=params.open_pool, operation=record)
+                               open_pools=_filled(rows, params), operation=record)
             try:
                 seqs = await self._write(batch)
             except StaleRules:
@@ -191,7 +196,7 @@ class Creator:
                                               in msgspec.json.decode(record.details).items()
                                               if key != "items_count"})
         record.status, record.started = "RUNNING", record.started or now_text()
-        await self._write(_chunk(record, counts, [], {}, {}, lease, final=False, open_pools=False))
+        await self._write(_chunk(record, counts, [], {}, {}, lease, final=False, open_pools=frozenset()))
         for _ in range(STALE_RETRIES):
             prepared, revisions = await self._prepare(record, decoded, params, record.cursor)
             if record.cursor == 0 and _refused(prepared, params):
@@ -224,7 +229,7 @@ class Creator:
                 record.finished = now_text()
             try:
                 await self._write(_chunk(record, counts, rows, errors, revisions, lease,
-                                         final=final, open_pools=params.open_pool))
+                                         final=final, open_pools=_filled(prepared.rows, params)))
             except StaleRules:
                 saved, record.cursor, record.progress, record.status, record.finished = before
                 counts.valid, counts.invalid, counts.created = saved.valid, saved.invalid, saved.created
@@ -233,7 +238,7 @@ class Creator:
 
 
 def _chunk(record: OperationRecord, counts: Counts, rows: list[Row], errors: dict[int, tuple[bytes, FieldErrors]],
-           revisions: dict[int, int], lease: Lease, *, final: bool, open_pools: bool) -> BatchWrite:
+           revisions: dict[int, int], lease: Lease, *, final: bool, open_pools: frozenset[int]) -> BatchWrite:
     record.details = counts.details()
     return BatchWrite(requester_id=record.requester_id, table=TABLES[kind_of(record.type)], rows=rows,
                       counts=tally(rows), errors=errors, revisions=revisions, open_pools=open_pools,

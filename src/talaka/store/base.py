@@ -72,9 +72,10 @@ class OperationRecord:
 class BatchWrite:
     """Everything one create request (or one chunk of an operation) writes in one transaction.
 
-    `operation` is inserted when `op_no` is None (a request answered at once), which is where a
+    `operation` is inserted when its `no` is 0 (a request answered at once), which is where a
     repeated `operation_id` is caught by the unique key; otherwise the existing operation row is
-    advanced to `cursor`.
+    advanced to `cursor`. `open_pools` are the closed pools to open when the batch is final
+    (`open_pool=true`): only those that received tasks.
     """
 
     requester_id: int
@@ -83,7 +84,7 @@ class BatchWrite:
     counts: dict[int, tuple[int, int]]
     errors: dict[int, tuple[bytes, FieldErrors]]
     revisions: dict[int, int]
-    open_pools: bool
+    open_pools: frozenset[int]
     operation: OperationRecord
     final: bool = True
     payload: bytes | None = None

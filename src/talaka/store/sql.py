@@ -300,8 +300,8 @@ def _write_batch(conn: Connection, d: Dialect, batch: BatchWrite) -> Sequence[in
         conn.execute(q.ADD_POOL_COUNTS, (pool_id, 0 if suites else total, golden, total if suites else 0))
     if batch.errors:
         _insert_errors(conn, d, record.no, batch.errors)
-    if batch.open_pools and batch.final:
-        for pool_id in batch.revisions:
+    if batch.final:
+        for pool_id in sorted(batch.open_pools):
             _open_if_filled(conn, d, pool_id)
     advanced = conn.execute(q.ADVANCE_OPERATION, (
         record.status, record.started, record.finished, record.progress, record.cursor, d.json(record.details),
