@@ -18,6 +18,7 @@ from starlette.responses import Response
 from starlette.routing import Mount, Router
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from talaka import web
 from talaka.api import openapi, operations, pools, projects, requester, tasks
 from talaka.api.context import Api
 from talaka.config import Settings
@@ -126,7 +127,7 @@ def create_app(store: Store, settings: Settings) -> ASGIApp:
     v1 = Router([*requester.routes, *projects.routes, *pools.routes, *tasks.routes, *operations.routes],
                 redirect_slashes=False)
     app = Starlette(
-        routes=[Mount("/api/v1", app=v1), *openapi.routes],
+        routes=[Mount("/api/v1", app=v1), *openapi.routes, *web.routes],
         exception_handlers={TalakaProblem: _problem, HTTPException: _http_error, Exception: _crash},
         lifespan=lifespan)
     app.router.redirect_slashes = False

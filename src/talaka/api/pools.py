@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from talaka.api.context import Api, authorized
-from talaka.api.http import json_bytes, no_content, page, read_object, resource, validation_error
+from talaka.api.http import json_bytes, json_value, no_content, page, read_object, resource, validation_error
 from talaka.api.objects import finished_operation, path_id
 from talaka.api.operations import not_found, operation_json
 from talaka.api.search_params import POOLS, parse_search
@@ -99,6 +99,14 @@ async def patch_pool(request: Request) -> Response:
     return json_bytes(with_id(str(record.id), stored))
 
 
+async def pool_counts(request: Request) -> Response:
+    """Talaka's extension: how many tasks, golden tasks and task suites a pool holds."""
+    api, requester = await authorized(request)
+    record = await _pool(api, requester, request.path_params["pool_id"])
+    return json_value({"pool_id": str(record.id), "task_count": record.task_count,
+                       "golden_count": record.golden_count, "task_suite_count": record.suite_count})
+
+
 def _status_change(target: str, operation_type: str) -> Any:
     async def change(request: Request) -> Response:
         api, requester = await authorized(request)
@@ -124,6 +132,7 @@ def _status_change(target: str, operation_type: str) -> Any:
 routes = [
     resource("/pools", POST=create_pool, GET=find_pools),
     resource("/pools/{pool_id}", GET=get_pool, PUT=update_pool, PATCH=patch_pool),
+    resource("/pools/{pool_id}/counts", GET=pool_counts),
     resource("/pools/{pool_id}/open", POST=_status_change("OPEN", "POOL.OPEN")),
     resource("/pools/{pool_id}/close", POST=_status_change("CLOSED", "POOL.CLOSE")),
     resource("/pools/{pool_id}/archive", POST=_status_change("ARCHIVED", "POOL.ARCHIVE")),

@@ -49,6 +49,7 @@ class Queries:
                         "VALUES ({op_no}, ?, ?, ?, ?, ?, ?)")
     GET_TASK: str = ("SELECT body FROM {table} WHERE seq = ? AND pool_id = ? "
                      "AND pool_id IN (SELECT id FROM pools WHERE requester_id = ?)")
+    TASK_GOLDEN: str = "SELECT golden FROM {table} WHERE seq = ? AND pool_id = ?"
     REPLACE_TASK: str = "UPDATE {table} SET overlap = ?, golden = ?, body = ? WHERE seq = ? AND pool_id = ?"
 
     OPERATION_SELECT: str = ("SELECT no, id, requester_id, type, status, is_sync, digest, submitted, started, "

@@ -151,8 +151,7 @@ class SqlStore:
                            golden: bool, body: bytes) -> None:
         parsed = ids.parse_task_id(task_id)
         assert parsed is not None, "callers read the task first"
-        await self.engine.write(_execute, self.q.REPLACE_TASK.format(table=table),
-                                (overlap, int(golden), self.d.json(body), parsed[1], parsed[0]))
+        await self.engine.write(_replace_task, self.d, table, parsed[0], parsed[1], overlap, golden, body)
 
     async def find_tasks(self, table: str, requester_id: int, search: Search) -> tuple[list[bytes], bool]:
         return await self.engine.read(_find_tasks, self.d, table, requester_id, search)
@@ -214,6 +213,15 @@ def _create_requester(conn: Connection, q: Queries, name: str, token_hash: bytes
     requester_id = int(conn.execute(q.INSERT_REQUESTER, (name, created)).fetchone()[0])
     conn.execute(q.INSERT_TOKEN, (token_hash, requester_id, created))
     return Requester(requester_id, name)
+
+
+def _replace_task(conn: Connection, d: Dialect, table: str, pool_id: int, seq: int, overlap: int | None,
+                  golden: bool, body: bytes) -> None:
+    """Rewrite a task; a change of its golden flag is counted for the pool like any other."""
+    was_golden = conn.execute(d.q.TASK_GOLDEN.format(table=table), (seq, pool_id)).fetchone()[0]
+    conn.execute(d.q.REPLACE_TASK.format(table=table), (overlap, int(golden), d.json(body), seq, pool_id))
+    if bool(was_golden) != golden:
+        conn.execute(d.q.ADD_POOL_COUNTS, (pool_id, 0, 1 if golden else -1, 0))
 
 
 def _replace_project(conn: Connection, d: Dialect, requester_id: int, project_id: int,
