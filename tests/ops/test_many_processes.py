@@ -14,9 +14,9 @@ import pytest
 from tests.support.api import all_tasks, client, image_tasks, make_pool, wait_operation
 from tests.support.server import ServerProcess
 
-SIZES = {"large": 60_000, "medium": 15_000, "small": 3_000, "tiny": 200}
+SIZES = {"large": 80_000, "medium": 15_000, "small": 3_000, "tiny": 200}
 ENV = {"TALAKA_RUN_OPERATIONS": "0", "TALAKA_OPERATION_LEASE_SECONDS": "2",
-       "TALAKA_OPERATION_CHUNK_ITEMS": "2000"}
+       "TALAKA_OPERATION_CHUNK_ITEMS": "1000"}
 
 
 def _end(process: subprocess.Popen[bytes]) -> None:
@@ -38,15 +38,18 @@ def test_servers_and_workers_share_operations(database_url: str, tmp_path: Path,
     pool_id = make_pool(apis[0])
     operations: dict[str, str] = {}
     expected: set[str] = set()
-    for name, size in SIZES.items():
-        tasks = image_tasks(pool_id, size, prefix=name)
-        expected |= {task["input_values"]["image"] for task in tasks}
-        operation_id = str(uuid.uuid4())
-        params = {"operation_id": operation_id, "allow_defaults": "true"}
+
+    def send(name: str) -> None:
+        """Send one operation three times, alternating servers, with the same operation_id."""
+        tasks = image_tasks(pool_id, SIZES[name], prefix=name)
+        expected.update(task["input_values"]["image"] for task in tasks)
+        operations[name] = str(uuid.uuid4())
+        params = {"operation_id": operations[name], "allow_defaults": "true"}
         for api in (apis[0], apis[1], apis[0]):
             answer = api.post("/tasks", json=tasks, params=params)
             assert answer.status_code in (202, 409), answer.text
-        operations[name] = operation_id
+
+    send("large")
     deadline = time.monotonic() + 60
     progress = 0
     while not 0 < progress < 100 and time.monotonic() < deadline:
@@ -54,6 +57,9 @@ def test_servers_and_workers_share_operations(database_url: str, tmp_path: Path,
     assert 0 < progress < 100, "the large operation should be caught while the worker runs it"
     worker.send_signal(signal.SIGKILL)
     worker.wait()
+    for name in SIZES:
+        if name != "large":
+            send(name)
     replacement = first.start_worker()
     request.addfinalizer(lambda: _end(replacement))
     for name, operation_id in operations.items():

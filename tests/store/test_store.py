@@ -50,7 +50,7 @@ def _batch(requester_id: int, pool_id: int, rows: list[Row], operation_id: str |
     record = new_record(requester_id, "task", operation_id, CreateParams(), b"digest", is_sync=True)
     record.status = "SUCCESS"
     return BatchWrite(requester_id=requester_id, table="tasks", rows=rows, counts={pool_id: (len(rows), 0)},
-                      errors={}, revisions={}, open_pools=False, operation=record)
+                      errors={}, revisions={}, open_pools=frozenset(), operation=record)
 
 
 def test_batch_round_trip_order_and_paging(store: Store) -> None:
@@ -113,7 +113,7 @@ def test_leases_give_an_operation_to_one_runner_at_a_time(store: Store) -> None:
         taken = await store.claim_operation("b", 111.0, 121.0)
         assert taken is not None, "an expired lease is taken over"
         chunk = BatchWrite(requester_id=requester_id, table="tasks", rows=_rows(pool_id, 5), counts={pool_id: (5, 0)},
-                           errors={}, revisions={}, open_pools=False, operation=taken, final=False,
+                           errors={}, revisions={}, open_pools=frozenset(), operation=taken, final=False,
                            lease_owner="a", lease_until=130.0)
         with pytest.raises(LeaseLost):
             await store.write_batch(chunk)
