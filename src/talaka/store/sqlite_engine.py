@@ -1,11 +1,11 @@
 """SQLite connections: one writer thread with group commit, and a pool of reader threads.
 
 SQLite allows one writer at a time, so every write goes through one thread that owns one
-connection. The thread takes all the jobs that are waiting, runs each in its own savepoint inside
-one `BEGIN IMMEDIATE` transaction, and commits once: many small requests share one commit (and
-one fsync), and a failing job rolls back only itself. A job's future resolves only after the
-commit, so a 2xx answer always means the data is on disk. Readers use their own connections,
-which WAL lets run beside the writer.
+connection. The thread takes all the jobs that are waiting, runs each in its own savepoint (a job
+alone needs none) inside one `BEGIN IMMEDIATE` transaction, and commits once: many small requests
+share one commit (and one fsync), and a failing job rolls back only itself. A job's future
+resolves only after the commit, so a 2xx answer always means the data is on disk. Readers use
+their own connections, which WAL lets run beside the writer.
 """
 
 from __future__ import annotations
@@ -155,17 +155,21 @@ class Engine:
         outcomes: list[tuple[WriteJob, Any, BaseException | None]] = []
         try:
             conn.execute("BEGIN IMMEDIATE")
+            alone = len(jobs) == 1
             for job in jobs:
-                conn.execute("SAVEPOINT job")
+                if not alone:
+                    conn.execute("SAVEPOINT job")
                 try:
                     result = job.function(conn, *job.args)
                 except Exception as exc:  # the job's own failure is its caller's answer
-                    conn.execute("ROLLBACK TO job")
+                    conn.execute("ROLLBACK" if alone else "ROLLBACK TO job")
                     outcomes.append((job, None, _storage_error(exc)))
                 else:
                     outcomes.append((job, result, None))
-                conn.execute("RELEASE job")
-            conn.execute("COMMIT")
+                if not alone:
+                    conn.execute("RELEASE job")
+            if conn.in_transaction:
+                conn.execute("COMMIT")
         except sqlite3.Error as exc:
             log.error("commit failed, %d jobs rolled back: %s", len(jobs), exc)
             if conn.in_transaction:
