@@ -1,14 +1,18 @@
-"""The `talaka` command: serve the API, manage requesters."""
+"""The `talaka` command: serve the API, manage requesters, upload task files."""
 
 from __future__ import annotations
 
 import asyncio
 import os
+from typing import TYPE_CHECKING
 
 import click
 
 from talaka.config import DEFAULT_DATABASE_URL, Settings
 from talaka.logs import configure_logging
+
+if TYPE_CHECKING:
+    from talaka.client._upload import UploadOptions
 
 DATABASE_OPTION = click.option(
     "--database", "database_url", envvar="TALAKA_DATABASE_URL", default=DEFAULT_DATABASE_URL, show_default=True,
@@ -118,3 +122,106 @@ def create_requester(name: str, database_url: str) -> None:
     requester_id, token = asyncio.run(create())
     click.echo(f"Created requester {name!r} (id {requester_id}). API token, shown only once:")
     click.echo(token)
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.option("--pool", "pool_id", required=True, metavar="ID",
+              help="The pool to fill; its project's specs convert the cells")
+@click.option("--allow-defaults", is_flag=True, help="Tasks without an overlap take the pool's default")
+@click.option("--open-pool", is_flag=True, help="Open the pool once every row is in")
+@click.option("--skip-invalid", is_flag=True, help="Create the valid rows even if some are invalid")
+@click.option("--format", "file_format", type=click.Choice(["tsv", "csv", "jsonl"]),
+              help="The file's format  [default: from its suffix; tsv for standard input]")
+@click.option("--columns", "renames", multiple=True, metavar="OLD=NEW",
+              help="Read column OLD as NEW (e.g. url=INPUT:image); OLD= skips the column; repeat for more")
+@click.option("--errors", "errors_path", type=click.Path(dir_okay=False), metavar="PATH",
+              help="Where to write the invalid rows  [default: FILE.errors.tsv; talaka-upload.errors.tsv for -]")
+@click.option("--url", envvar="TALAKA_URL", default="http://127.0.0.1:8000", show_default=True, metavar="URL",
+              help="The server (env TALAKA_URL)")
+@click.option("--token", envvar="TALAKA_TOKEN", required=True, metavar="TOKEN",
+              help="An API token (env TALAKA_TOKEN)")
+def upload(file: str, pool_id: str, allow_defaults: bool, open_pool: bool, skip_invalid: bool,
+           file_format: str | None, renames: tuple[str, ...], errors_path: str | None, url: str, token: str) -> None:
+    """Upload a task file (TSV, CSV or JSON lines) into a pool; safe to stop and run again.
+
+    FILE is a path, or - for standard input. Columns follow Toloka's convention: INPUT:name,
+    GOLDEN:name, HINT:text, TASK:overlap. Cells are converted by the types of the project's
+    input and output specs.
+
+    Tasks go 10,000 a request. Each request's operation id comes from the pool, the position of
+    its rows in the file and their content, so running the same command again after Ctrl-C, a
+    kill or a lost connection skips what was created and never creates a task twice. Uploading
+    the same file to the same pool again therefore creates nothing; but rows edited in between
+    make their chunk new, so upload corrected rows as a file of their own.
+
+    \b
+    Invalid rows go to the errors file as TSV: line, field, code, message.
+    Without --skip-invalid, nothing is created if any row is invalid: every
+      row is checked first (a dry run), then created. Standard input is first
+      copied to a temporary file (in TMPDIR, as large as the input), so this
+      holds for it too.
+    With --skip-invalid, the valid rows are created and the invalid ones
+      listed; standard input is read once, as it comes.
+
+    \b
+    Exit status:
+      0    every row of the file is in the pool
+      1    some rows are invalid (without --skip-invalid: nothing new created)
+      2    a usage, file, server or connection error
+      130  interrupted
+    """
+    import sys
+
+    from talaka.client._upload import UploadOptions
+
+    columns: dict[str, str | None] = {}
+    for rename in renames:
+        old, equals, new = rename.partition("=")
+        if not equals or not old:
+            raise click.BadParameter(f"expected OLD=NEW, got {rename!r}", param_hint="--columns")
+        columns[old] = new or None
+    if file == "-":
+        file_format = file_format or "tsv"
+    options = UploadOptions(pool_id, allow_defaults, open_pool, skip_invalid, file_format, columns)
+    sys.exit(_run_upload(file, options, errors_path, url, token))
+
+
+def _run_upload(file: str, options: UploadOptions, errors_path: str | None, url: str, token: str) -> int:
+    """Run one upload and print its summary; return the exit status."""
+    import contextlib
+    import sys
+    from pathlib import Path
+    from typing import BinaryIO
+
+    import httpx
+
+    from talaka.client._exceptions import TalakaError
+    from talaka.client._sync import Client
+    from talaka.client._upload import Upload, default_errors_path, spooled
+
+    job: Upload | None = None
+
+    def stopped(message: str) -> None:
+        if job is not None and job.tally.rows:
+            click.echo("\n".join(job.summary().lines(verdict=False)), err=True)
+        click.echo(message, err=True)
+
+    with contextlib.ExitStack() as stack:
+        try:
+            source: Path | BinaryIO = Path(file)
+            if file == "-":
+                stdin = sys.stdin.buffer
+                source = stdin if options.skip_invalid else stack.enter_context(spooled(stdin))
+            client = stack.enter_context(Client(url, token))
+            job = Upload(client, source, options, Path(errors_path) if errors_path else default_errors_path(file))
+            summary = job.run()
+        except KeyboardInterrupt:
+            stopped("Interrupted. Requests already sent may still finish. Run the same command again to "
+                    "resume: nothing is created twice.")
+            return 130
+        except (TalakaError, httpx.HTTPError, OSError) as error:
+            stopped(f"Error: {error}")
+            return 2
+    click.echo("\n".join(summary.lines()))
+    return summary.exit_code

@@ -2,6 +2,7 @@
 
 Modules: `_models` (wire Structs), `_exceptions` (the error tree), `_types` (input types),
 `_core` (flows: requests, retries, paging, polling), `_batch` (chunked task creation),
-`_progress` (the progress bar), `_sync` and `_async` (the two thin shells). Import the public
-names from `talaka`.
+`_progress` (the progress bar), `_sync` and `_async` (the two thin shells), `_readers` (TSV, CSV,
+JSONL and DataFrame files as tasks) and `_upload` (`talaka upload`). Import the public names from
+`talaka`.
 """
