@@ -26,6 +26,7 @@ from talaka.api.app import create_app
 from talaka.api.auth import new_token, token_hash
 from talaka.config import Settings
 from talaka.store import open_store
+from tests.support.databases import BACKENDS, fresh_database
 from tests.support.server import free_port
 
 if TYPE_CHECKING:
@@ -89,11 +90,16 @@ async def _requesters(database_url: str, settings: Settings, names: list[str]) -
         await store.close()
 
 
-@pytest.fixture(scope="session")
-def web_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebServer]:
-    """The API and the page on a free port, served by uvicorn on a thread of this process."""
-    folder = tmp_path_factory.mktemp("web-server")
-    database_url = f"sqlite:///{folder / 'talaka.db'}"
+@pytest.fixture(scope="session", params=BACKENDS)
+def web_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebServer]:
+    """The API and the page on a free port, served by uvicorn on a thread of this process, on
+    each backend."""
+    folder = tmp_path_factory.mktemp(f"web-server-{request.param}")
+    with fresh_database(request.param, folder) as database_url:
+        yield from _serve(database_url)
+
+
+def _serve(database_url: str) -> Iterator[WebServer]:
     settings = Settings.from_env(database_url=database_url)
     # Playwright's sync API runs an event loop on this thread, so asyncio gets a thread of its own.
     with ThreadPoolExecutor(1) as executor:

@@ -186,6 +186,7 @@ def test_a_dropped_file_is_uploaded(page: Page, web_server: WebServer) -> None:
         pool_id = make_pool(api)
     sign_in(page, web_server)
     page.goto(f"{web_server.url}/pools/{pool_id}")
+    page.wait_for_load_state("networkidle")
     dropped = page.evaluate_handle("""() => {
       const transfer = new DataTransfer();
       transfer.items.add(new File(["INPUT:image\\nhttps://e.com/1.png\\nhttps://e.com/2.png\\n"], "dropped.tsv"));
