@@ -199,6 +199,10 @@ def pool_schemas() -> dict[str, Schema]:
                                      "(id, status, created, owner, type, last_*) are ignored"),
         "Pool": obj(writable | server,
                     ("id", "project_id", "private_name", "status", "type", "owner", "created")),
+        "PoolCounts": obj({"pool_id": NUMERIC_ID, "task_count": {"type": "integer", "minimum": 0},
+                           "golden_count": {"type": "integer", "minimum": 0},
+                           "task_suite_count": {"type": "integer", "minimum": 0}},
+                          ("pool_id", "task_count", "golden_count", "task_suite_count"), extra=False),
         "PoolPatch": obj({**{name: TEXT for name in patchable}, "private_name": {"type": "string"},
                           "priority": priority}, extra=False),
     }
@@ -420,7 +424,11 @@ def pool_paths() -> dict[str, Schema]:
             "put": op("update_pool", "Replace a pool's writable fields (same project)",
                       {200: json_response("Updated", pool)}, (404,), body=ref("PoolInput")),
             "patch": op("patch_pool", "Change some of a pool's texts or its priority",
-                        {200: json_response("Updated", pool)}, (404,), body=ref("PoolPatch"))}}
+                        {200: json_response("Updated", pool)}, (404,), body=ref("PoolPatch"))},
+        f"{V1}/pools/{{pool_id}}/counts": {
+            "parameters": [ref("PoolId", "parameters")],
+            "get": op("get_pool_counts", "Talaka's extension: how many tasks, golden tasks and task suites",
+                      {200: json_response("Counted", ref("PoolCounts"))}, (404,))}}
     for action, text in (("open", "Open a pool (409 EMPTY_POOL without tasks)"), ("close", "Close a pool"),
                          ("archive", "Archive a closed pool")):
         paths[f"{V1}/pools/{{pool_id}}/{action}"] = status_change(f"{action}_pool", text, "PoolId")
