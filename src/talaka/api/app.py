@@ -58,6 +58,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 async def _crash(request: Request, exc: Exception) -> Response:
     errors_log.exception("request %s failed", _request_id(request), exc_info=exc)
+    request.scope.setdefault("state", {})["answered"] = True
     body = envelope(_request_id(request), "INTERNAL_ERROR",
                     "The server failed to handle the request; it has been logged under this request_id")
     return Response(body, status_code=500, media_type="application/json")
@@ -88,6 +89,10 @@ class RequestIds:
 
         try:
             await self.app(scope, receive, send_with_id)
+        except Exception:
+            if status == 500 and state.get("answered"):
+                return  # `_crash` answered with the envelope and logged it; keep the connection
+            raise
         finally:
             if log.isEnabledFor(logging.INFO):
                 log.info('%s %s %s %d %.1fms requester=%s', request_id, scope["method"], scope["path"], status,

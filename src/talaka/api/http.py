@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from talaka.core.batch import has_nul
 from talaka.core.errors import (
     FieldError,
     PayloadTooLargeProblem,
@@ -107,6 +108,9 @@ async def read_object(request: Request, limit: int, name: str) -> dict[str, Any]
         reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
         raise ValidationProblem(f"The request body is not valid JSON: {reason}",
                                 {name: FieldError("JSON_EXPECTED", reason)}) from None
+    if has_nul(body):
+        raise ValidationProblem(f"The {name} has a NUL character (\\u0000) in a string; remove it",
+                                {name: FieldError("CHARACTER_NOT_ALLOWED", "NUL characters are not allowed")})
     if not isinstance(value, dict):
         raise ValidationProblem(f"The {name} must be a JSON object",
                                 {name: FieldError("OBJECT_EXPECTED", "Value must be an object")})

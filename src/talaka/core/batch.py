@@ -63,6 +63,30 @@ _decode_any = msgspec.json.Decoder().decode
 _encode = msgspec.json.Encoder().encode
 
 
+def has_nul(body: bytes) -> bool:
+    """Whether a JSON document holds a NUL character in any string or key.
+
+    PostgreSQL text cannot store it, so both backends refuse it alike. JSON can only spell it as
+    an escape, so bodies without that escape (nearly all) are cleared by one byte search.
+    """
+    if b"\\u0000" not in body:
+        return False
+    try:
+        return _holds_nul(_decode_any(body))
+    except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
+        return False
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any("\x00" in key or _holds_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
+
+
 class BodyProblem(Exception):
     """The request body is not a JSON object or array of objects; the message says what it is."""
 
@@ -108,6 +132,9 @@ def decode_items(body: bytes, kind: str) -> Decoded:
             stripped.decode()
         except UnicodeDecodeError as exc:
             raise BodyProblem(f"The request body is not valid UTF-8 (bad byte at offset {exc.start})") from None
+    if has_nul(stripped):
+        raise BodyProblem("The request body has a NUL character (\\u0000) in a string; remove it: "
+                          "text fields cannot hold it")
     try:
         raws = [msgspec.Raw(stripped)] if single else _decode_items(stripped)
         if single:

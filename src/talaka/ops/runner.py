@@ -19,6 +19,7 @@ import msgspec
 
 from talaka.core.batch import decode_items
 from talaka.ops.creation import CreateParams, Creator, Lease, kind_of, off_loop
+from talaka.core.errors import StorageProblem
 from talaka.store.base import LeaseLost, OperationRecord
 
 log = logging.getLogger("talaka.ops")
@@ -63,9 +64,22 @@ class Runner:
                 await self.run(record)
             except LeaseLost:
                 log.warning("operation %s was taken over by another runner", record.id)
-            except Exception:
-                log.exception("operation %s stopped with an error; it is retried when its lease expires",
-                              record.id)
+            except StorageProblem:
+                log.exception("operation %s stopped on a database error; it is retried when its lease "
+                              "expires", record.id)
+            except Exception as exc:
+                log.exception("operation %s failed", record.id)
+                await self._give_up(record, exc)
+
+    async def _give_up(self, record: OperationRecord, exc: Exception) -> None:
+        """End an operation that fails for a reason a retry would meet again: FAIL, with the reason."""
+        details = msgspec.json.encode({**msgspec.json.decode(record.details),
+                                       "error": f"{type(exc).__name__}: {exc}"[:500]})
+        try:
+            await self.store.fail_operation(record.no, details, {}, self.lease.owner)
+        except (LeaseLost, StorageProblem):
+            log.exception("operation %s could not be marked FAIL; it is retried when its lease expires",
+                          record.id)
 
     async def run(self, record: OperationRecord) -> None:
         payload = await self.store.operation_payload(record.no)

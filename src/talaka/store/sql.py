@@ -36,7 +36,8 @@ from talaka.store.rules import build_pool_rules, log_item_created, log_item_fail
 from talaka.store.search import Search, render
 
 T = TypeVar("T")
-TASK_COLUMNS = {"id": "(pool_id, seq)", "pool_id": "pool_id", "overlap": "overlap", "created": "created"}
+TASK_COLUMNS = {"id": "(pool_id, seq)", "seq": "seq", "pool_id": "pool_id", "overlap": "overlap",
+                "created": "created"}
 PROJECT_COLUMNS = {"id": "id", "status": "status", "created": "created"}
 POOL_COLUMNS = {"id": "id", "status": "status", "created": "created", "project_id": "project_id",
                 "last_started": "last_started"}
@@ -250,18 +251,37 @@ def _find_bodies(conn: Connection, d: Dialect, table: str, columns: dict[str, st
     return [with_id(str(row[0]), bytes(row[1])) for row in rows[:search.limit]], len(rows) > search.limit
 
 
+def _within_pool(search: Search, pool_id: int) -> Search | None:
+    """The search with id bounds as bounds on `seq` alone, which the `(pool_id, seq)` index serves
+    as a range; None when the bounds exclude the pool altogether."""
+    ranges: list[tuple[str, str, Any]] = []
+    for name, op, value in search.ranges:
+        if name != "id":
+            ranges.append((name, op, value))
+        elif value[0] == pool_id:
+            ranges.append(("seq", op, value[1]))
+        elif (value[0] < pool_id) != (op in ("gt", "gte")):
+            return None
+    sort = [("seq" if name == "id" else name, descending) for name, descending in search.sort]
+    return Search(equals=search.equals, ranges=ranges, sort=sort or [("seq", False)], limit=search.limit)
+
+
 def _find_tasks(conn: Connection, d: Dialect, table: str, requester_id: int,
                 search: Search) -> tuple[list[bytes], bool]:
-    where, order, params = render(search, TASK_COLUMNS, d.placeholder)
     pool_id = search.equals.get("pool_id")
     scope_params: list[Any] = []
     scope = ""
     if pool_id is not None:
         if conn.execute(d.q.POOL_OWNER, (pool_id, requester_id)).fetchone() is None:
             return [], False
+        narrowed = _within_pool(search, pool_id)
+        if narrowed is None:
+            return [], False
+        search = narrowed
     else:
         scope = f"pool_id IN (SELECT id FROM pools WHERE requester_id = {d.placeholder}) AND "
         scope_params = [requester_id]
+    where, order, params = render(search, TASK_COLUMNS, d.placeholder)
     sql = (f"SELECT pool_id, seq, body FROM {table} WHERE {scope}{where} "
            f"ORDER BY {order or 'pool_id, seq'} LIMIT {d.placeholder}")
     rows = conn.execute(sql, [*scope_params, *params, search.limit + 1]).fetchall()
