@@ -62,7 +62,7 @@ def serve(host: str, port: int, workers: int, database_url: str, log_level: str)
     if token is not None:
         click.echo("Created requester 'admin'. Its API token (shown only this once):", err=True)
         click.echo(token)
-        click.echo(f"Use it as: curl -H 'Authorization: OAuth {token}' http://{host}:{port}/api/v1/requester",
+        click.echo(f"Use it as: curl -H 'Authorization: OAuth <token>' http://{host}:{port}/api/v1/requester",
                    err=True)
     os.environ["TALAKA_DATABASE_URL"] = database_url
     uvicorn.run("talaka.api.app:app_from_env", factory=True, host=host, port=port, workers=workers,

@@ -9,6 +9,7 @@ from talaka.api.context import authorized
 from talaka.api.http import json_bytes, page, resource
 from talaka.api.search_params import OPERATIONS, parse_search
 from talaka.core.errors import NotFoundProblem
+from talaka.core.ids import parse_operation_id
 from talaka.store.base import OperationRecord
 
 
@@ -32,7 +33,8 @@ def not_found(kind: str, object_id: str) -> NotFoundProblem:
 async def get_operation(request: Request) -> Response:
     api, requester = await authorized(request)
     operation_id = request.path_params["operation_id"]
-    record = await api.store.get_operation(requester.id, operation_id)
+    known = parse_operation_id(operation_id)
+    record = await api.store.get_operation(requester.id, known) if known else None
     if record is None:
         raise not_found("operation", operation_id)
     return json_bytes(operation_json(record))
@@ -41,7 +43,8 @@ async def get_operation(request: Request) -> Response:
 async def get_operation_log(request: Request) -> Response:
     api, requester = await authorized(request)
     operation_id = request.path_params["operation_id"]
-    log = await api.store.operation_log(requester.id, operation_id)
+    known = parse_operation_id(operation_id)
+    log = await api.store.operation_log(requester.id, known) if known else None
     if log is None:
         raise not_found("operation", operation_id)
     return json_bytes(log)

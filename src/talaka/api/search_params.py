@@ -39,7 +39,7 @@ def timestamp(value: str) -> str | None:
 
 
 def text(value: str) -> str | None:
-    return value
+    return None if "\x00" in value else value
 
 
 @dataclass(frozen=True, slots=True)
