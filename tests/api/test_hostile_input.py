@@ -584,10 +584,6 @@ def test_one_object_where_an_array_is_allowed_is_one_task(fresh_pool: tuple[http
     assert api.get(f"/pools/{pool}/counts").json()["task_count"] == 2
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "core/batch.py _fast_row keeps `input_values` as the raw bytes sent (msgspec.Raw), so both keys go into "
-    "the stored body and the 201 answer while the checks read only the last one; SQLite serves those bytes "
-    "again on GET (PostgreSQL's jsonb keeps the last key, so only its 201 answer has both)"))
 def test_duplicate_keys_keep_only_the_value_that_was_checked(fresh_pool: tuple[httpx.Client, str]) -> None:
     """With duplicate keys the server checks the last value (as every mainstream JSON parser reads it).
 

@@ -60,6 +60,7 @@ class TaskBody(msgspec.Struct, kw_only=True, omit_defaults=True):
 _decode_task = msgspec.json.Decoder(TaskIn).decode
 _decode_items = msgspec.json.Decoder(list[msgspec.Raw]).decode
 _decode_any = msgspec.json.Decoder().decode
+_decode_fields = msgspec.json.Decoder(dict[str, msgspec.Raw]).decode
 _encode = msgspec.json.Encoder().encode
 
 
@@ -202,17 +203,32 @@ def prepare(decoded: Decoded, pools: PoolLookup, *, kind: str, allow_defaults: b
     return prepared
 
 
+def _unique_keys(raw: msgspec.Raw) -> msgspec.Raw | None:
+    """The object with each key once (the last, as every JSON reader takes it), values untouched.
+
+    What is checked is then exactly what is stored: a value hidden under a repeated key can
+    neither skip validation nor reach the database. None when `raw` is not an object.
+    """
+    try:
+        return msgspec.Raw(_encode(_decode_fields(raw)))
+    except (msgspec.ValidationError, msgspec.DecodeError):
+        return None
+
+
 def _fast_row(task: TaskIn, idx: int, pools: PoolLookup, allow_defaults: bool, created: str) -> Row | None:
     pool_id = parse_numeric_id(task.pool_id)
     rules = pools.get(pool_id) if pool_id is not None else None
-    if not isinstance(rules, PoolRules) or not rules.input.fast(task.input_values):
+    values = _unique_keys(task.input_values)
+    if not isinstance(rules, PoolRules) or values is None or not rules.input.fast(values):
         return None
     solutions = task.known_solutions
     if solutions:
         check = rules.output.fast
         for solution in solutions:
-            if not check(solution.output_values) or not _weight_ok(solution.correctness_weight):
+            output = _unique_keys(solution.output_values)
+            if output is None or not check(output) or not _weight_ok(solution.correctness_weight):
                 return None
+            solution.output_values = output
     overlap = task.overlap
     if task.infinite_overlap:
         if overlap is not None:
@@ -223,7 +239,7 @@ def _fast_row(task: TaskIn, idx: int, pools: PoolLookup, allow_defaults: bool, c
             return None
     if overlap is not None and not 1 <= overlap <= 100_000:
         return None
-    body = TaskBody(pool_id=str(rules.pool_id), input_values=task.input_values, known_solutions=solutions,
+    body = TaskBody(pool_id=str(rules.pool_id), input_values=values, known_solutions=solutions,
                     message_on_unknown_solution=task.message_on_unknown_solution, overlap=overlap,
                     infinite_overlap=overlap is None, remaining_overlap=overlap, created=created)
     return (rules.pool_id, idx, overlap, 1 if solutions else 0, created, _encode(body))
