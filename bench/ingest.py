@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import sqlite3
 import statistics
 import sys
 import tempfile
@@ -30,7 +29,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import msgspec
@@ -40,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from talaka.core.batch import Row  # noqa: E402
 from talaka.core.timefmt import now_text  # noqa: E402
 from talaka.store.sqlite_engine import connect, migrate  # noqa: E402
+from tests.support.databases import temporary_postgres  # noqa: E402
 from tests.support.server import ServerProcess  # noqa: E402
 
 PROJECT = {
@@ -162,16 +161,8 @@ def database(url: str | None, folder: Path, name: str) -> Iterator[str]:
     if url is None:
         yield f"sqlite:///{folder / name}.db"
         return
-    import psycopg
-
-    database_name = f"talaka_bench_{name}_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{database_name}"')
-    try:
-        yield urlunsplit(urlsplit(url)._replace(path=f"/{database_name}"))
-    finally:
-        with psycopg.connect(url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{database_name}" WITH (FORCE)')
+    with temporary_postgres(url, f"bench_{name}") as database_url:
+        yield database_url
 
 
 async def _single_client(port: int, template: bytes, deadline: float, latencies: list[float]) -> None:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import fields
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 from talaka.store.postgres import PostgresDialect
 from talaka.store.queries import Queries
 from talaka.store.sqlite import SqliteDialect
 from talaka.store.sqlite_engine import connect, migrate
-from tests.support.databases import postgres_server_url
+from tests.support.databases import postgres_server_url, temporary_postgres
 
 
 def sqlite_columns(path: Path) -> dict[str, set[str]]:
@@ -28,21 +26,13 @@ def postgres_columns() -> dict[str, set[str]]:
 
     from talaka.store.postgres_engine import migrate as migrate_postgres
 
-    server = postgres_server_url()
-    name = f"talaka_schema_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(server, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        with psycopg.connect(urlunsplit(urlsplit(server)._replace(path=f"/{name}"))) as conn:
-            migrate_postgres(conn)
-            columns: dict[str, set[str]] = {}
-            for table, column in conn.execute("SELECT table_name, column_name FROM information_schema.columns "
-                                              "WHERE table_schema = 'public'").fetchall():
-                columns.setdefault(table, set()).add(column)
-            return columns
-    finally:
-        with psycopg.connect(server, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with temporary_postgres(postgres_server_url(), "schema") as url, psycopg.connect(url) as conn:
+        migrate_postgres(conn)
+        columns: dict[str, set[str]] = {}
+        for table, column in conn.execute("SELECT table_name, column_name FROM information_schema.columns "
+                                          "WHERE table_schema = 'public'").fetchall():
+            columns.setdefault(table, set()).add(column)
+        return columns
 
 
 def test_both_schemas_have_the_same_tables_and_columns(tmp_path: Path) -> None:

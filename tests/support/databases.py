@@ -34,10 +34,16 @@ def fresh_database(backend: str, folder: Path) -> Iterator[str]:
     if backend == "sqlite":
         yield f"sqlite:///{folder / 'talaka.db'}"
         return
+    with temporary_postgres(postgres_server_url(), "test") as url:
+        yield url
+
+
+@contextmanager
+def temporary_postgres(server: str, purpose: str) -> Iterator[str]:
+    """A new, empty database on the PostgreSQL server `server`, dropped afterwards (even if in use)."""
     import psycopg
 
-    server = postgres_server_url()
-    name = f"talaka_test_{uuid.uuid4().hex[:12]}"
+    name = f"talaka_{purpose}_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(server, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     try:
