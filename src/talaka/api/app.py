@@ -6,7 +6,6 @@ import logging
 import os
 import time
 from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -23,8 +22,7 @@ from talaka.api import openapi, operations, pools, projects, requester, tasks
 from talaka.api.context import Api
 from talaka.config import Settings
 from talaka.core.errors import TalakaProblem
-from talaka.ops.creation import Creator
-from talaka.ops.runner import Runner
+from talaka.ops.runner import build_runner
 from talaka.store.base import Store
 
 log = logging.getLogger("talaka.access")
@@ -111,11 +109,8 @@ def app_from_env() -> ASGIApp:
 
 def create_app(store: Store, settings: Settings) -> ASGIApp:
     """The whole server as one ASGI app; request ids wrap everything, so even a 500 carries one."""
-    executor = ThreadPoolExecutor(2, thread_name_prefix="talaka-prepare")
-    creator = Creator(store, executor)
-    runner = Runner(creator, chunk_items=settings.operation_chunk_items,
-                    lease_seconds=settings.operation_lease_seconds)
-    api = Api(store, settings, creator, runner)
+    runner, executor = build_runner(store, settings)
+    api = Api(store, settings, runner.creator, runner)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

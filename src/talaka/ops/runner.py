@@ -14,13 +14,15 @@ import os
 import socket
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import msgspec
 
+from talaka.config import Settings
 from talaka.core.batch import decode_items
-from talaka.ops.creation import CreateParams, Creator, Lease, kind_of, off_loop
 from talaka.core.errors import StorageProblem
-from talaka.store.base import LeaseLost, OperationRecord
+from talaka.ops.creation import CreateParams, Creator, Lease, kind_of, off_loop
+from talaka.store.base import LeaseLost, OperationRecord, Store
 
 log = logging.getLogger("talaka.ops")
 PARALLEL_OPERATIONS = 2
@@ -90,3 +92,12 @@ class Runner:
         decoded = await off_loop(self.creator.executor, len(payload), decode_items, payload, kind_of(record.type))
         await self.creator.run_in_chunks(record, decoded, params, self.lease)
         log.info("operation %s finished: %s", record.id, record.status)
+
+
+def build_runner(store: Store, settings: Settings) -> tuple[Runner, ThreadPoolExecutor]:
+    """A runner as every process builds it, and the thread pool its validation runs on (the caller
+    shuts that down after stopping the runner)."""
+    executor = ThreadPoolExecutor(2, thread_name_prefix="talaka-prepare")
+    runner = Runner(Creator(store, executor), chunk_items=settings.operation_chunk_items,
+                    lease_seconds=settings.operation_lease_seconds)
+    return runner, executor

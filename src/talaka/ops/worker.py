@@ -5,11 +5,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from concurrent.futures import ThreadPoolExecutor
 
 from talaka.config import Settings
-from talaka.ops.creation import Creator
-from talaka.ops.runner import Runner
+from talaka.ops.runner import build_runner
 from talaka.store import open_store
 
 log = logging.getLogger("talaka.ops")
@@ -20,9 +18,7 @@ async def run_worker(settings: Settings) -> None:
     by another runner when its lease expires."""
     store = open_store(settings.database_url, settings)
     await store.start()
-    executor = ThreadPoolExecutor(2, thread_name_prefix="talaka-prepare")
-    runner = Runner(Creator(store, executor), chunk_items=settings.operation_chunk_items,
-                    lease_seconds=settings.operation_lease_seconds)
+    runner, executor = build_runner(store, settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
