@@ -20,23 +20,36 @@ __version__ = "0.1.0"
 __all__ = [
     "AccessDeniedApiError",
     "ApiError",
+    "Assignment",
+    "AssignmentSearchResult",
     "AsyncClient",
+    "AsyncPerformer",
     "AuthenticationApiError",
     "BaselineSolution",
     "Client",
     "ConflictStateApiError",
     "DoesNotExistApiError",
     "FailedOperation",
+    "Feedback",
     "FieldValidationError",
+    "InappropriateStatus",
     "IncorrectActionsApiError",
     "InternalApiError",
     "KnownSolution",
+    "NoTasksAvailable",
     "Operation",
     "OperationLogItem",
+    "Performer",
+    "PerformerAssignment",
+    "PerformerAssignmentSearchResult",
+    "PerformerProfile",
+    "PerformerTask",
     "Pool",
+    "PoolOffer",
     "Project",
     "RemoteServiceUnavailableApiError",
     "Requester",
+    "Solution",
     "TalakaError",
     "Task",
     "TaskBatchCreateResult",
@@ -47,7 +60,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from talaka.client._async import AsyncClient
+    from talaka.client._async import AsyncClient, AsyncPerformer
     from talaka.client._exceptions import (
         AccessDeniedApiError,
         ApiError,
@@ -55,33 +68,47 @@ if TYPE_CHECKING:
         ConflictStateApiError,
         DoesNotExistApiError,
         FailedOperation,
+        InappropriateStatus,
         IncorrectActionsApiError,
         InternalApiError,
+        NoTasksAvailable,
         RemoteServiceUnavailableApiError,
         TalakaError,
         TooManyRequestsApiError,
         ValidationApiError,
     )
     from talaka.client._models import (
+        Assignment,
+        AssignmentSearchResult,
         BaselineSolution,
+        Feedback,
         FieldValidationError,
         KnownSolution,
         Operation,
         OperationLogItem,
+        PerformerAssignment,
+        PerformerAssignmentSearchResult,
+        PerformerProfile,
+        PerformerTask,
         Pool,
+        PoolOffer,
         Project,
         Requester,
+        Solution,
         Task,
         TaskBatchCreateResult,
         TaskSearchResult,
         TaskSuite,
     )
-    from talaka.client._sync import Client
+    from talaka.client._sync import Client, Performer
 
-_HOMES = {"AsyncClient": "talaka.client._async", "Client": "talaka.client._sync"}
+_HOMES = {"AsyncClient": "talaka.client._async", "AsyncPerformer": "talaka.client._async",
+          "Client": "talaka.client._sync", "Performer": "talaka.client._sync"}
 _HOMES.update((name, "talaka.client._models") for name in (
-    "BaselineSolution", "FieldValidationError", "KnownSolution", "Operation", "OperationLogItem", "Pool",
-    "Project", "Requester", "Task", "TaskBatchCreateResult", "TaskSearchResult", "TaskSuite"))
+    "Assignment", "AssignmentSearchResult", "BaselineSolution", "Feedback", "FieldValidationError",
+    "KnownSolution", "Operation", "OperationLogItem", "PerformerAssignment",
+    "PerformerAssignmentSearchResult", "PerformerProfile", "PerformerTask", "Pool", "PoolOffer", "Project",
+    "Requester", "Solution", "Task", "TaskBatchCreateResult", "TaskSearchResult", "TaskSuite"))
 _HOMES.update((name, "talaka.client._exceptions") for name in __all__ if name not in _HOMES)
 
 

@@ -124,6 +124,45 @@ def create_requester(name: str, database_url: str) -> None:
     click.echo(token)
 
 
+@main.group()
+def performer() -> None:
+    """Manage performers (the accounts that take and do task suites)."""
+
+
+@performer.command("create")
+@click.argument("name")
+@click.option("--languages", default="", metavar="EN,DE", help="ISO 639-1 codes the performer reads")
+@click.option("--country", default=None, metavar="GB", help="ISO 3166-1 alpha-2 country code")
+@click.option("--adult-allowed", is_flag=True, help="The performer may see adult content")
+@DATABASE_OPTION
+def create_performer(name: str, languages: str, country: str | None, adult_allowed: bool,
+                     database_url: str) -> None:
+    """Create a performer; its new token for the performer API is the last line printed."""
+    from talaka.api.auth import new_token, token_hash
+    from talaka.core.performers import check_profile, new_performer_id
+    from talaka.store import open_store
+
+    body = {"name": name, "languages": [code for code in languages.split(",") if code.strip()],
+            "country": country, "adult_allowed": adult_allowed}
+    profile, errors = check_profile(body)
+    if profile is None:
+        raise click.UsageError("; ".join(f"{path}: {error.message}" for path, error in errors.items()))
+
+    async def create() -> tuple[str, str]:
+        store = open_store(database_url)
+        await store.start()
+        try:
+            token = new_token()
+            created = await store.create_performer(new_performer_id(), profile, token_hash(token), None)
+            return created.id, token
+        finally:
+            await store.close()
+
+    performer_id, token = asyncio.run(create())
+    click.echo(f"Created performer {name!r} (id {performer_id}). Performer API token, shown only once:")
+    click.echo(token)
+
+
 @main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @click.option("--pool", "pool_id", required=True, metavar="ID",

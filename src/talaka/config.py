@@ -33,6 +33,7 @@ class Settings:
     operation_lease_seconds: int = 15
     run_operations: int = 1
     max_body_bytes: int = 64 * 1024 * 1024
+    max_performer_body_bytes: int = 4 * 1024 * 1024
     requests_per_minute: int = 100_000
     requests_per_day: int = 2_000_000
     sqlite_synchronous: str = "FULL"

@@ -18,11 +18,13 @@ from starlette.routing import Mount, Router
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from talaka import web
-from talaka.api import openapi, operations, pools, projects, requester, tasks
+from talaka.api import analytics, assignments, openapi, operations, performers, pools, projects, requester, tasks
+from talaka.api.performer import routes as performer_routes
 from talaka.api.context import Api
 from talaka.config import Settings
 from talaka.core.errors import TalakaProblem
 from talaka.ops.runner import build_runner
+from talaka.ops.sweeper import Sweeper
 from talaka.store.base import Store
 
 log = logging.getLogger("talaka.access")
@@ -110,6 +112,7 @@ def app_from_env() -> ASGIApp:
 def create_app(store: Store, settings: Settings) -> ASGIApp:
     """The whole server as one ASGI app; request ids wrap everything, so even a 500 carries one."""
     runner, executor = build_runner(store, settings)
+    sweeper = Sweeper(store)
     api = Api(store, settings, runner.creator, runner)
 
     @asynccontextmanager
@@ -117,17 +120,22 @@ def create_app(store: Store, settings: Settings) -> ASGIApp:
         await store.start()
         if settings.run_operations:
             await runner.start()
+            await sweeper.start()
         try:
             yield
         finally:
+            await sweeper.stop()
             await runner.stop()
             executor.shutdown(wait=True)
             await store.close()
 
-    v1 = Router([*requester.routes, *projects.routes, *pools.routes, *tasks.routes, *operations.routes],
-                redirect_slashes=False)
+    v1 = Router([*requester.routes, *projects.routes, *pools.routes, *tasks.routes, *operations.routes,
+                 *performers.routes, *assignments.routes], redirect_slashes=False)
     app = Starlette(
-        routes=[Mount("/api/v1", app=v1), *openapi.routes, *web.routes],
+        routes=[Mount("/api/v1", app=v1), Mount("/api/performer/v1", app=performer_routes.router()),
+                Mount("/api/staging", app=Router(analytics.routes, redirect_slashes=False)),
+                Mount("/api/new/requester", app=Router(assignments.tsv_routes, redirect_slashes=False)),
+                *openapi.routes, *web.routes],
         exception_handlers={TalakaProblem: _problem, HTTPException: _http_error, Exception: _crash},
         lifespan=lifespan)
     app.router.redirect_slashes = False

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 
 from talaka.api.auth import token_from_header, token_hash
 from talaka.api.http import check_params
+from talaka.api.performer.plans import PlanCache
 from talaka.config import Settings
-from talaka.core.errors import AuthenticationProblem, TooManyRequestsProblem
+from talaka.core.errors import AccessDeniedProblem, AuthenticationProblem, TooManyRequestsProblem
 from talaka.core.limits import Allowances, Quota
 from talaka.store.base import Requester, Store
+from talaka.store.work_records import PerformerRecord
 
 if TYPE_CHECKING:
     from talaka.ops.creation import Creator
@@ -32,6 +34,8 @@ class Api:
         self.allowances = Allowances([Quota(settings.requests_per_minute, 60, "minute"),
                                       Quota(settings.requests_per_day, 86_400, "day")])
         self._tokens: OrderedDict[bytes, Requester] = OrderedDict()
+        self._performer_tokens: OrderedDict[bytes, PerformerRecord] = OrderedDict()
+        self.plans = PlanCache(store)
 
     async def authenticate(self, request: Request) -> Requester:
         digest = token_hash(token_from_header(request.headers.get("authorization")))
@@ -39,13 +43,32 @@ class Api:
         if requester is None:
             requester = await self.store.requester_for_token(digest)
             if requester is None:
+                if digest in self._performer_tokens or await self.store.is_performer_token(digest):
+                    raise AccessDeniedProblem(
+                        "This endpoint takes a requester's token, and this is a performer's token: "
+                        "performers work through the performer API under /api/performer/v1")
                 raise AuthenticationProblem("The token is not valid: check it, or create a new one with "
                                             "`talaka requester create NAME`")
-            self._tokens[digest] = requester
-            if len(self._tokens) > TOKEN_CACHE_SIZE:
-                self._tokens.popitem(last=False)
+            _remember(self._tokens, digest, requester)
         request.scope["state"]["requester_id"] = requester.id
         return requester
+
+    async def authenticate_performer(self, request: Request) -> PerformerRecord:
+        digest = token_hash(token_from_header(request.headers.get("authorization")))
+        performer = self._performer_tokens.get(digest)
+        if performer is None:
+            performer = await self.store.performer_for_token(digest)
+            if performer is None:
+                if digest in self._tokens or await self.store.requester_for_token(digest) is not None:
+                    raise AccessDeniedProblem(
+                        "This endpoint takes a performer's token, and this is a requester's token: "
+                        "requesters use the Toloka API under /api/v1 (create performers with "
+                        "`talaka performer create NAME`)")
+                raise AuthenticationProblem("The token is not valid: check it, or create a performer with "
+                                            "`talaka performer create NAME`")
+            _remember(self._performer_tokens, digest, performer)
+        request.scope["state"]["requester_id"] = f"performer:{performer.id}"
+        return performer
 
     async def count_create_request(self, requester: Requester) -> dict[str, str]:
         """Count one task-creating request; 429 past a quota. Returns the RateLimit-* headers.
@@ -71,6 +94,12 @@ class Api:
                 {"limit": verdict.quota.limit, "window": verdict.quota.name.upper(),
                  "reset_seconds": verdict.reset_seconds}, headers=headers)
         return headers
+
+
+def _remember(cache: OrderedDict[bytes, Any], digest: bytes, value: Any) -> None:
+    cache[digest] = value
+    if len(cache) > TOKEN_CACHE_SIZE:
+        cache.popitem(last=False)
 
 
 async def authorized(request: Request, params: frozenset[str] | None = NO_PARAMS) -> tuple[Api, Requester]:

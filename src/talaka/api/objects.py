@@ -9,13 +9,14 @@ from talaka.core.timefmt import now_text
 from talaka.store.base import OperationRecord
 
 
-def finished_operation(requester_id: int, operation_type: str, parameters: dict[str, str]) -> OperationRecord:
-    """A status change done at once, recorded as the operation toloka-kit waits on."""
+def finished_operation(requester_id: int, operation_type: str, parameters: object,
+                       details: bytes = b"{}") -> OperationRecord:
+    """Work done at once (a status change, analytics), recorded as the operation toloka-kit waits on."""
     now = now_text()
     return OperationRecord(no=0, id=new_operation_id(), requester_id=requester_id, type=operation_type,
                            status="SUCCESS", is_sync=False, digest=None, submitted=now, started=now,
                            finished=now, progress=100, cursor=0, parameters=msgspec.json.encode(parameters),
-                           details=b"{}")
+                           details=details)
 
 
 def path_id(value: str) -> int:

@@ -42,6 +42,15 @@ def text(value: str) -> str | None:
     return None if "\x00" in value else value
 
 
+ASSIGNMENT_STATUSES = frozenset({"ACTIVE", "SUBMITTED", "ACCEPTED", "REJECTED", "SKIPPED", "EXPIRED"})
+
+
+def statuses(value: str) -> tuple[str, ...] | None:
+    """A comma list of assignment statuses, any of which matches (`status=SUBMITTED,ACCEPTED`)."""
+    listed = tuple(dict.fromkeys(part.strip().upper() for part in value.split(",") if part.strip()))
+    return listed if listed and set(listed) <= ASSIGNMENT_STATUSES else None
+
+
 @dataclass(frozen=True, slots=True)
 class Resource:
     """How one resource is searched: exact filters, range filters, sort keys and page sizes."""
@@ -118,3 +127,8 @@ POOLS = Resource(equals={"status": text, "project_id": numeric_id},
 OPERATIONS = Resource(equals={"type": text, "status": text},
                       ranges={"submitted": timestamp, "finished": timestamp},
                       sort_keys=frozenset({"id", "submitted", "finished"}), default_limit=50, max_limit=500)
+ASSIGNMENT_TIMES = ("created", "submitted", "accepted", "rejected", "skipped", "expired")
+ASSIGNMENTS = Resource(equals={"pool_id": numeric_id, "task_id": task_id, "task_suite_id": task_id,
+                               "user_id": text, "status": statuses},
+                       ranges={"id": task_id, **dict.fromkeys(ASSIGNMENT_TIMES, timestamp)},
+                       sort_keys=frozenset({"id", *ASSIGNMENT_TIMES}), default_limit=50, max_limit=100_000)

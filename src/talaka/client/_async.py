@@ -1,7 +1,9 @@
-"""`AsyncClient`: the asyncio shell around the core's flows (httpx.AsyncClient, tasks for parallel chunks).
+"""`AsyncClient` and `AsyncPerformer`: the asyncio shells around the core's flows (httpx.AsyncClient,
+tasks for parallel chunks).
 
-Same methods, parameters and behaviour as `Client`; each is a coroutine (`get_tasks` is an async
-iterator). The docs of each method are on `Client`.
+Same methods, parameters and behaviour as `Client` and `Performer`; each is a coroutine (the
+iterators `get_tasks`, `get_assignments` and `iter_assignments` are async iterators). The docs of
+each method are on the blocking twin.
 """
 
 from __future__ import annotations
@@ -10,16 +12,22 @@ import asyncio
 import uuid
 from collections.abc import AsyncIterator, Iterable, Sequence
 from types import TracebackType
-from typing import Any, Self, TypeVar, Unpack
+from typing import TYPE_CHECKING, Any, Self, TypeVar, Unpack
 
 import httpx
 
-from talaka.client import _batch, _core
+from talaka.client import _analytics, _assignments, _batch, _core, _performer
 from talaka.client._core import Call, Flow, Reply, Sleep
 from talaka.client._models import (
+    Assignment,
+    AssignmentSearchResult,
     Operation,
     OperationLogItem,
+    PerformerAssignment,
+    PerformerAssignmentSearchResult,
+    PerformerProfile,
     Pool,
+    PoolOffer,
     Project,
     Requester,
     Task,
@@ -28,30 +36,36 @@ from talaka.client._models import (
 )
 from talaka.client._progress import Progress
 from talaka.client._types import (
+    AnalyticsRequest,
+    AssignmentFilters,
     BaselineSolutionLike,
     KnownSolutionLike,
+    Moment,
     OperationLike,
     PoolLike,
     ProjectLike,
+    SolutionLike,
+    Statuses,
     TaskFilters,
     TaskLike,
     TimeoutTypes,
 )
 
+if TYPE_CHECKING:
+    from pandas import DataFrame  # type: ignore[import-untyped]
+
 T = TypeVar("T")
 
 
-class AsyncClient:
-    """The asyncio twin of `Client`: `await client.create_tasks(...)`, `async for t in client.get_tasks()`."""
+class _Shell:
+    """Drives flows over one `httpx.AsyncClient`: the only place where the asyncio shells differ from
+    the blocking ones."""
 
-    def __init__(self, url: str, token: str, *, timeout: TimeoutTypes = _core.DEFAULT_TIMEOUT,
-                 transport: httpx.AsyncBaseTransport | None = None, chunk_size: int = 10_000,
-                 max_in_flight: int = 4, retries: int = 5) -> None:
-        self._settings = _core.Settings(chunk_size=chunk_size, max_in_flight=max_in_flight, retries=retries)
+    def __init__(self, url: str, token: str, timeout: TimeoutTypes,
+                 transport: httpx.AsyncBaseTransport | None, settings: _core.Settings) -> None:
+        self._settings = settings
         self._http = httpx.AsyncClient(base_url=_core.base_url(url), headers=_core.auth_headers(token),
                                        timeout=timeout, transport=transport)
-
-    # Driving flows: the only place where this client differs from Client.
 
     async def _run(self, flow: Flow[T]) -> T:
         steps = _core.Steps(flow)
@@ -86,6 +100,26 @@ class AsyncClient:
                 task.cancel()
         fanout.close()
 
+    async def close(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, kind: type[BaseException] | None, value: BaseException | None,
+                        traceback: TracebackType | None) -> None:
+        await self.close()
+
+
+class AsyncClient(_Shell):
+    """The asyncio twin of `Client`: `await client.create_tasks(...)`, `async for t in client.get_tasks()`."""
+
+    def __init__(self, url: str, token: str, *, timeout: TimeoutTypes = _core.DEFAULT_TIMEOUT,
+                 transport: httpx.AsyncBaseTransport | None = None, chunk_size: int = 10_000,
+                 max_in_flight: int = 4, retries: int = 5) -> None:
+        settings = _core.Settings(chunk_size=chunk_size, max_in_flight=max_in_flight, retries=retries)
+        super().__init__(url, token, timeout, transport, settings)
+
     # The API.
 
     async def get_requester(self) -> Requester:
@@ -111,6 +145,11 @@ class AsyncClient:
 
     async def archive_pool(self, pool_id: str) -> Pool:
         return await self._run(_core.change_pool_status(pool_id, "archive", self._settings))
+
+    async def wait_pool(self, pool_id: str, *, poll_seconds: float = 2.0, timeout: float | None = None,
+                        progress: bool | None = True) -> Pool:
+        flow = _analytics.wait_pool(pool_id, poll_seconds, timeout, Progress(progress), self._settings)
+        return await self._run(flow)
 
     async def create_tasks(self, tasks: Iterable[TaskLike], *, allow_defaults: bool | None = None,
                            open_pool: bool | None = None, skip_invalid_items: bool | None = None,
@@ -156,6 +195,40 @@ class AsyncClient:
                                    message_on_unknown_solution)
         return await self._run(_core.patch_task(task_id, changes, self._settings))
 
+    async def get_assignment(self, assignment_id: str) -> Assignment:
+        return await self._run(_assignments.get_assignment(assignment_id, self._settings))
+
+    async def find_assignments(self, *, sort: str | list[str] | None = None, limit: int | None = None,
+                               **filters: Unpack[AssignmentFilters]) -> AssignmentSearchResult:
+        return await self._run(_assignments.find_assignments(filters, sort, limit, self._settings))
+
+    async def get_assignments(self, *, batch_size: int | None = None,
+                              **filters: Unpack[AssignmentFilters]) -> AsyncIterator[Assignment]:
+        pages = _assignments.pages(filters, batch_size)
+        while pages.more:
+            for assignment in pages.take(await self._run(pages.next_page(self._settings))):
+                yield assignment
+
+    async def patch_assignment(self, assignment_id: str, *, public_comment: str | None = None,
+                               status: str | None = None) -> Assignment:
+        changes = _assignments.assignment_patch(public_comment, status)
+        return await self._run(_assignments.patch_assignment(assignment_id, changes, self._settings))
+
+    async def accept_assignment(self, assignment_id: str, public_comment: str) -> Assignment:
+        return await self.patch_assignment(assignment_id, public_comment=public_comment,
+                                           status=Assignment.ACCEPTED)
+
+    async def reject_assignment(self, assignment_id: str, public_comment: str) -> Assignment:
+        return await self.patch_assignment(assignment_id, public_comment=public_comment,
+                                           status=Assignment.REJECTED)
+
+    async def get_assignments_df(self, pool_id: str, *, status: Statuses = _assignments.TSV_STATUS_DEFAULT,
+                                 start_time_from: Moment | None = None, start_time_to: Moment | None = None,
+                                 exclude_banned: bool | None = None,
+                                 field: Sequence[str] | None = None) -> DataFrame:
+        params = _assignments.tsv_params(status, start_time_from, start_time_to, exclude_banned, field)
+        return await self._run(_assignments.assignments_df(pool_id, params, self._settings))
+
     async def get_operation(self, operation: OperationLike) -> Operation:
         return await self._run(_core.get_operation(operation, self._settings))
 
@@ -166,12 +239,44 @@ class AsyncClient:
     async def get_operation_log(self, operation: OperationLike) -> list[OperationLogItem]:
         return await self._run(_core.get_operation_log(operation, self._settings))
 
-    async def close(self) -> None:
-        await self._http.aclose()
+    async def get_analytics(self, stats: Sequence[AnalyticsRequest]) -> Operation:
+        return await self._run(_analytics.get_analytics(stats, self._settings))
 
-    async def __aenter__(self) -> Self:
-        return self
 
-    async def __aexit__(self, kind: type[BaseException] | None, value: BaseException | None,
-                        traceback: TracebackType | None) -> None:
-        await self.close()
+class AsyncPerformer(_Shell):
+    """The asyncio twin of `Performer`: `await performer.take(pool_id)`, `async for a in
+    performer.iter_assignments()`."""
+
+    def __init__(self, url: str, token: str, *, timeout: TimeoutTypes = _core.DEFAULT_TIMEOUT,
+                 transport: httpx.AsyncBaseTransport | None = None, retries: int = 5) -> None:
+        super().__init__(url, token, timeout, transport, _core.Settings(retries=retries))
+
+    async def me(self) -> PerformerProfile:
+        return await self._run(_performer.me(self._settings))
+
+    async def pools(self) -> list[PoolOffer]:
+        return await self._run(_performer.pools(self._settings))
+
+    async def take(self, pool_id: str) -> PerformerAssignment:
+        return await self._run(_performer.take(pool_id, self._settings))
+
+    async def get_assignment(self, assignment_id: str) -> PerformerAssignment:
+        return await self._run(_performer.get_assignment(assignment_id, self._settings))
+
+    async def assignments(self, *, status: Statuses | None = None, pool_id: str | None = None,
+                          limit: int | None = None) -> PerformerAssignmentSearchResult:
+        filters = _performer.assignment_filters(status, pool_id)
+        return await self._run(_performer.find_assignments(filters, None, limit, self._settings))
+
+    async def iter_assignments(self, *, status: Statuses | None = None, pool_id: str | None = None,
+                               batch_size: int | None = None) -> AsyncIterator[PerformerAssignment]:
+        pages = _performer.pages(_performer.assignment_filters(status, pool_id), batch_size)
+        while pages.more:
+            for assignment in pages.take(await self._run(pages.next_page(self._settings))):
+                yield assignment
+
+    async def submit(self, assignment_id: str, solutions: Sequence[SolutionLike]) -> PerformerAssignment:
+        return await self._run(_performer.submit(assignment_id, solutions, self._settings))
+
+    async def skip(self, assignment_id: str) -> PerformerAssignment:
+        return await self._run(_performer.skip(assignment_id, self._settings))

@@ -186,7 +186,7 @@ def existing_operation(operation_id: str, exists: IncorrectActionsApiError, coun
 def create_chunk(chunk: Chunk, options: CreateOptions, open_pool: bool | None,
                  settings: Settings) -> Flow[ChunkOutcome]:
     """Create one chunk, safe to repeat: a repeated operation id continues with the first operation."""
-    call = Call("POST", "/tasks", options.params(chunk.operation_id, open_pool=open_pool), chunk.body)
+    call = Call("POST", "/v1/tasks", options.params(chunk.operation_id, open_pool=open_pool), chunk.body)
     try:
         reply = yield from send(call, settings)
     except IncorrectActionsApiError as exists:
@@ -205,13 +205,13 @@ def create_chunk(chunk: Chunk, options: CreateOptions, open_pool: bool | None,
             return ChunkOutcome(chunk, items, errors)
         operation = msgspec.json.decode(reply.content, type=Operation)
     operation = yield from wait_operation(operation, OPERATION_TIMEOUT, settings)
-    log = yield from send(Call("GET", f"/operations/{operation.id}/log"), settings)
+    log = yield from send(Call("GET", f"/v1/operations/{operation.id}/log"), settings)
     return outcome_from_log(chunk, operation, log.content)
 
 
 def check_chunk(chunk: Chunk, options: CreateOptions, settings: Settings) -> Flow[ChunkOutcome]:
     """Validate one chunk without creating anything (Talaka's `dry_run=true` extension)."""
-    call = Call("POST", "/tasks", options.params(None, open_pool=None, dry_run=True), chunk.body)
+    call = Call("POST", "/v1/tasks", options.params(None, open_pool=None, dry_run=True), chunk.body)
     reply = yield from send(call, settings)
     return ChunkOutcome(chunk, {}, _shifted(chunk, _decode_report(reply.content).validation_errors))
 
@@ -323,7 +323,7 @@ def create_tasks_async(tasks: Iterable[TaskLike], options: CreateOptions,
     """Start one operation with every task and return it; the caller waits for it if it wants to."""
     identifier = str(call_id(operation_id))
     params = options.params(identifier, open_pool=options.open_pool)
-    call = Call("POST", "/tasks", params, encode(list(tasks)))
+    call = Call("POST", "/v1/tasks", params, encode(list(tasks)))
     try:
         reply = yield from send(call, settings)
     except IncorrectActionsApiError as exists:

@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Final, Generic, TypeVar
+from typing import Any, Final, Generic, Protocol, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -45,7 +45,9 @@ from talaka.client._types import (
 )
 
 T = TypeVar("T")
-API_PATH: Final = "/api/v1"
+API_ROOT: Final = "/api"
+"""Every path of a `Call` is under it, as in toloka-kit: `/v1/...` (Toloka API v1), `/new/...` and
+`/staging/...` (its TSV export and analytics), `/performer/v1/...` (Talaka's performer API)."""
 USER_AGENT: Final = "talaka-python/0.1.0"
 DEFAULT_TIMEOUT: Final = httpx.Timeout(60.0, connect=10.0)
 OPERATION_TIMEOUT: Final = 3600.0
@@ -54,7 +56,8 @@ OPERATION_TIMEOUT: Final = 3600.0
 
 @dataclass(frozen=True, slots=True)
 class Call:
-    """One HTTP request. `retry_safe`: sending it twice has the effect of sending it once."""
+    """One HTTP request to `path` under `API_ROOT`. `retry_safe`: sending it twice has the effect of
+    sending it once."""
 
     method: str
     path: str
@@ -200,8 +203,8 @@ class Settings:
 
 
 def base_url(url: str) -> str:
-    """`http://host:port[/prefix]` -> the root of API v1 under it."""
-    return url.rstrip("/") + API_PATH
+    """`http://host:port[/prefix]` -> the root of the APIs under it."""
+    return url.rstrip("/") + API_ROOT
 
 
 def auth_headers(token: str) -> dict[str, str]:
@@ -305,7 +308,9 @@ def decode(reply: Reply, kind: type[T]) -> T:
 
 
 def query_value(value: Any) -> str:
-    """Query strings as Toloka reads them: lowercase booleans, naive-UTC ISO timestamps."""
+    """Query strings as Toloka reads them: lowercase booleans, naive-UTC ISO timestamps, comma lists."""
+    if isinstance(value, list | tuple):
+        return ",".join(query_value(item) for item in value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, datetime):
@@ -333,25 +338,25 @@ def get_json(path: str, kind: type[T], settings: Settings,
 
 
 def get_requester(settings: Settings) -> Flow[Requester]:
-    return (yield from get_json("/requester", Requester, settings))
+    return (yield from get_json("/v1/requester", Requester, settings))
 
 
 def create_project(project: ProjectLike, settings: Settings) -> Flow[Project]:
-    reply = yield from send(Call("POST", "/projects", body=encode(project), retry_safe=False), settings)
+    reply = yield from send(Call("POST", "/v1/projects", body=encode(project), retry_safe=False), settings)
     return decode(reply, Project)
 
 
 def get_project(project_id: str, settings: Settings) -> Flow[Project]:
-    return (yield from get_json(f"/projects/{path_id(project_id)}", Project, settings))
+    return (yield from get_json(f"/v1/projects/{path_id(project_id)}", Project, settings))
 
 
 def create_pool(pool: PoolLike, settings: Settings) -> Flow[Pool]:
-    reply = yield from send(Call("POST", "/pools", body=encode(pool), retry_safe=False), settings)
+    reply = yield from send(Call("POST", "/v1/pools", body=encode(pool), retry_safe=False), settings)
     return decode(reply, Pool)
 
 
 def get_pool(pool_id: str, settings: Settings) -> Flow[Pool]:
-    return (yield from get_json(f"/pools/{path_id(pool_id)}", Pool, settings))
+    return (yield from get_json(f"/v1/pools/{path_id(pool_id)}", Pool, settings))
 
 
 def change_pool_status(pool_id: str, action: str, settings: Settings) -> Flow[Pool]:
@@ -360,7 +365,7 @@ def change_pool_status(pool_id: str, action: str, settings: Settings) -> Flow[Po
     A pool already in the wanted status answers 204 and no operation; an operation that ends
     FAIL raises `FailedOperation`.
     """
-    reply = yield from send(Call("POST", f"/pools/{path_id(pool_id)}/{action}"), settings)
+    reply = yield from send(Call("POST", f"/v1/pools/{path_id(pool_id)}/{action}"), settings)
     if reply.status != 204 and reply.content.strip():
         operation = yield from wait_operation(decode(reply, Operation), OPERATION_TIMEOUT, settings)
         operation.raise_on_fail()
@@ -368,13 +373,13 @@ def change_pool_status(pool_id: str, action: str, settings: Settings) -> Flow[Po
 
 
 def get_task(task_id: str, settings: Settings) -> Flow[Task]:
-    return (yield from get_json(f"/tasks/{path_id(task_id)}", Task, settings))
+    return (yield from get_json(f"/v1/tasks/{path_id(task_id)}", Task, settings))
 
 
-def find_tasks(filters: TaskFilters, sort: str | list[str] | None, limit: int | None,
+def find_tasks(filters: Mapping[str, Any], sort: str | list[str] | None, limit: int | None,
                settings: Settings) -> Flow[TaskSearchResult]:
-    params = query({**filters, "sort": ",".join(sort) if isinstance(sort, list) else sort, "limit": limit})
-    return (yield from get_json("/tasks", TaskSearchResult, settings, params))
+    params = query({**filters, "sort": sort, "limit": limit})
+    return (yield from get_json("/v1/tasks", TaskSearchResult, settings, params))
 
 
 def task_patch(overlap: int | None, infinite_overlap: bool | None,
@@ -391,7 +396,7 @@ def task_patch(overlap: int | None, infinite_overlap: bool | None,
 def patch_task(task_id: str, changes: Mapping[str, Any], settings: Settings) -> Flow[Task]:
     """Set the given fields; setting values twice is the same as once, so it is safe to repeat."""
     body = encode(changes)
-    reply = yield from send(Call("PATCH", f"/tasks/{path_id(task_id)}", body=body), settings)
+    reply = yield from send(Call("PATCH", f"/v1/tasks/{path_id(task_id)}", body=body), settings)
     return decode(reply, Task)
 
 
@@ -400,7 +405,7 @@ def operation_id_of(operation: OperationLike) -> str:
 
 
 def get_operation(operation: OperationLike, settings: Settings) -> Flow[Operation]:
-    return (yield from get_json(f"/operations/{path_id(operation_id_of(operation))}", Operation, settings))
+    return (yield from get_json(f"/v1/operations/{path_id(operation_id_of(operation))}", Operation, settings))
 
 
 def wait_operation(operation: OperationLike, timeout: float | None, settings: Settings) -> Flow[Operation]:
@@ -422,25 +427,56 @@ def wait_operation(operation: OperationLike, timeout: float | None, settings: Se
 
 
 def get_operation_log(operation: OperationLike, settings: Settings) -> Flow[list[OperationLogItem]]:
-    path = f"/operations/{path_id(operation_id_of(operation))}/log"
+    path = f"/v1/operations/{path_id(operation_id_of(operation))}/log"
     return (yield from get_json(path, list[OperationLogItem], settings))
 
 
-class TaskPages:
-    """Paging of `get_tasks`: `sort=id`, then `id_gt` of the last task seen, while `has_more`."""
+class Identified(Protocol):
+    @property
+    def id(self) -> str | None: ...
 
-    def __init__(self, filters: TaskFilters, batch_size: int | None) -> None:
-        self.filters: TaskFilters = {**filters}
-        self.batch_size = batch_size
+
+ItemT = TypeVar("ItemT", bound=Identified)
+ItemT_co = TypeVar("ItemT_co", bound=Identified, covariant=True)
+
+
+class SearchPage(Protocol[ItemT_co]):
+    """One page of a search: `items`, and whether more match past the last one."""
+
+    @property
+    def items(self) -> Sequence[ItemT_co]: ...
+
+    @property
+    def has_more(self) -> bool: ...
+
+
+Search = Callable[[Mapping[str, Any], Settings], Flow[SearchPage[ItemT]]]
+"""The flow of one page of a search with these filters, sorted by id."""
+
+
+class Pages(Generic[ItemT]):
+    """Paging of every `get_*s` iterator: `sort=id`, then `id_gt` of the last item seen, while `has_more`."""
+
+    def __init__(self, search: Search[ItemT], filters: Mapping[str, Any]) -> None:
+        self.search = search
+        self.filters: dict[str, Any] = {**filters}
         self.more = True
 
-    def next_page(self, settings: Settings) -> Flow[TaskSearchResult]:
-        return find_tasks(self.filters, "id", self.batch_size, settings)
+    def next_page(self, settings: Settings) -> Flow[SearchPage[ItemT]]:
+        return self.search(self.filters, settings)
 
-    def take(self, page: TaskSearchResult) -> list[Task]:
-        """The page's tasks; remembers where the next page starts."""
+    def take(self, page: SearchPage[ItemT]) -> list[ItemT]:
+        """The page's items; remembers where the next page starts."""
         last = page.items[-1].id if page.items else None
         self.more = page.has_more and last is not None
         if last is not None:
             self.filters["id_gt"] = last
-        return page.items
+        return list(page.items)
+
+
+class TaskPages(Pages[Task]):
+    """Paging of `get_tasks`, `batch_size` tasks a page (None: the server's default, 50)."""
+
+    def __init__(self, filters: TaskFilters, batch_size: int | None) -> None:
+        super().__init__(lambda page_filters, settings: find_tasks(page_filters, "id", batch_size, settings),
+                         filters)

@@ -4,14 +4,16 @@
      ├── ApiError(status_code, code, message, payload, request_id)   any other code
      │    ├── ValidationApiError                VALIDATION_ERROR
      │    ├── AuthenticationApiError            AUTHENTICATION_ERROR
-     │    ├── AccessDeniedApiError              ACCESS_DENIED
+     │    ├── AccessDeniedApiError              ACCESS_DENIED (`reason`: FILTER, RESTRICTED, ...)
      │    ├── DoesNotExistApiError              DOES_NOT_EXIST
      │    ├── ConflictStateApiError             CONFLICT_STATE
      │    ├── TooManyRequestsApiError           TOO_MANY_REQUESTS
      │    ├── RemoteServiceUnavailableApiError  REMOTE_SERVICE_UNAVAILABLE
      │    ├── InternalApiError                  INTERNAL_ERROR
      │    └── IncorrectActionsApiError          OPERATION_ALREADY_EXISTS, EMPTY_POOL,
-     │                                          POOL_INAPPROPRIATE_STATUS, INAPPROPRIATE_STATUS, ...
+     │         │                                POOL_INAPPROPRIATE_STATUS, ...
+     │         ├── InappropriateStatus          INAPPROPRIATE_STATUS
+     │         └── NoTasksAvailable             NO_TASKS_AVAILABLE
      └── FailedOperation(operation)             an operation ended FAIL
 
 The class depends only on the answer's `code`, never on its HTTP status, exactly as in toloka-kit,
@@ -70,7 +72,14 @@ class AuthenticationApiError(ApiError):
 
 
 class AccessDeniedApiError(ApiError):
-    """The token is valid but may not do this."""
+    """The token is valid but may not do this (e.g. a performer token on the requester API)."""
+
+    @property
+    def reason(self) -> str | None:
+        """Why a performer may not work in a pool: `FILTER`, `RESTRICTED` or `TRAINING_REQUIRED`
+        (then `payload["training_pool_id"]` names the training to pass first)."""
+        reason = self.payload.get("reason") if isinstance(self.payload, dict) else None
+        return reason if isinstance(reason, str) else None
 
 
 class DoesNotExistApiError(ApiError):
@@ -97,6 +106,18 @@ class IncorrectActionsApiError(ApiError):
     """The action does not fit the objects' state: a repeated operation id, an empty pool, ..."""
 
 
+class InappropriateStatus(IncorrectActionsApiError):
+    """The object's status does not allow this: accepting an assignment that is not SUBMITTED,
+    submitting one that is no longer ACTIVE (an EXPIRED one says so in `message`), ...
+
+    A subclass of `IncorrectActionsApiError`, so code written for toloka-kit catches it as before.
+    """
+
+
+class NoTasksAvailable(IncorrectActionsApiError):
+    """The pool holds nothing more for this performer now; try another pool or come back later."""
+
+
 class FailedOperation(TalakaError):
     """An operation ended with status `FAIL`."""
 
@@ -112,7 +133,7 @@ INCORRECT_ACTIONS = (
     "ACCOUNT_ALREADY_USED", "ACCOUNT_MUST_BE_IDENTIFIED", "ADJUSTER_NOT_FOUND", "ALL_ASSIGNMENTS_EXHAUSTED",
     "ASSIGNMENTS_AGGREGATION_DENIED", "ASSIGNMENTS_COUNT_CONFLICT", "BATCH_INITIALIZATION_ERROR",
     "BATCH_REJECTED", "BILLING_NOT_SYNCHRONIZED", "CAPTCHA_REQUIRED", "DELETE_ALL_TASKS_CONFLICT",
-    "EMPTY_POOL", "INAPPROPRIATE_STATUS", "INCORRECT_RECIPIENTS", "INVALID_OPERATION_TYPE",
+    "EMPTY_POOL", "INCORRECT_RECIPIENTS", "INVALID_OPERATION_TYPE",
     "INVALID_REFERRAL_CODE", "INVALID_WORKER_STATUS_ERROR", "MIXER_CONFIG_REQUIRED",
     "NEED_PHONE_CONFIRMATION", "NOT_ENOUGH_BALANCE", "OAUTH_AUTHENTICATION_ERROR",
     "OPERATION_ALREADY_EXISTS", "OPERATION_EXECUTION_ERROR", "OPERATION_LOGS_ARCHIVED",
@@ -142,6 +163,8 @@ ERRORS_BY_CODE: dict[str, type[ApiError]] = {
     "REMOTE_SERVICE_UNAVAILABLE": RemoteServiceUnavailableApiError,
     "INTERNAL_ERROR": InternalApiError,
     **{code: IncorrectActionsApiError for code in INCORRECT_ACTIONS},
+    "INAPPROPRIATE_STATUS": InappropriateStatus,
+    "NO_TASKS_AVAILABLE": NoTasksAvailable,
 }
 """The one table: error code -> exception class. Codes not in it raise `ApiError` itself."""
 

@@ -213,3 +213,124 @@ class Requester(_Model):
     balance: float | None = None
     public_name: dict[str, str] | None = None
     company: dict[str, Any] | None = None
+
+
+class Solution(_Model):
+    """A performer's answer to one task."""
+
+    output_values: dict[str, Any]
+
+
+class Assignment(_Model):
+    """A task suite issued to one performer, as its requester sees it (golden tasks keep
+    `known_solutions`). `solutions[i]` answers `tasks[i]`. The status names are class attributes,
+    as in toloka-kit: `Assignment.SUBMITTED`.
+    """
+
+    ACTIVE: ClassVar[str] = "ACTIVE"
+    SUBMITTED: ClassVar[str] = "SUBMITTED"
+    ACCEPTED: ClassVar[str] = "ACCEPTED"
+    REJECTED: ClassVar[str] = "REJECTED"
+    SKIPPED: ClassVar[str] = "SKIPPED"
+    EXPIRED: ClassVar[str] = "EXPIRED"
+
+    id: str | None = None
+    task_suite_id: str | None = None
+    pool_id: str | None = None
+    user_id: str | None = None
+    status: str | None = None
+    reward: float | None = None
+    bonus_ids: list[str] | None = None
+    tasks: list[Task] = []
+    solutions: list[Solution] | None = None
+    first_declined_solution_attempt: list[Solution] | None = None
+    mixed: bool | None = None
+    automerged: bool | None = None
+    created: datetime | None = None
+    submitted: datetime | None = None
+    accepted: datetime | None = None
+    rejected: datetime | None = None
+    skipped: datetime | None = None
+    expired: datetime | None = None
+    public_comment: str | None = None
+    owner: dict[str, Any] | None = None
+
+
+class AssignmentSearchResult(_Model):
+    """One page of `find_assignments`: the assignments, and whether more match past the last one."""
+
+    items: list[Assignment] = []
+    has_more: bool = False
+
+
+# The performer API (Talaka's own, under /api/performer/v1).
+
+
+class PerformerProfile(_Model):
+    """Who a performer token belongs to, as pool filters see them."""
+
+    id: str
+    name: str | None = None
+    languages: list[str] = []
+    country: str | None = None
+    adult_allowed: bool = False
+
+
+class PoolOffer(_Model):
+    """An open pool this performer may take a task suite from now."""
+
+    pool_id: str
+    project_id: str | None = None
+    title: str | None = None
+    description: str | None = None
+    instructions: str | None = None
+    reward_per_assignment: float | None = None
+    assignment_max_duration_seconds: int | None = None
+    training: bool = False
+    requester: dict[str, Any] | None = None
+
+
+class PerformerTask(_Model):
+    """A task as its performer sees it: never its known solutions or hint."""
+
+    id: str
+    input_values: dict[str, Any] = {}
+
+
+class Feedback(_Model):
+    """The verdict on one training task of a submit; `hint` is there when the answer was wrong."""
+
+    task_index: int
+    correct: bool
+    hint: str | None = None
+
+
+class PerformerAssignment(_Model):
+    """A task suite issued to this performer; answer `tasks` in order with `Performer.submit`.
+
+    A training suite whose answers were wrong stays ACTIVE after a submit, with `feedback`.
+    """
+
+    id: str
+    pool_id: str | None = None
+    project_id: str | None = None
+    status: str | None = None
+    created: datetime | None = None
+    expires: datetime | None = None
+    submitted: datetime | None = None
+    accepted: datetime | None = None
+    rejected: datetime | None = None
+    reward: float | None = None
+    public_comment: str | None = None
+    tasks: list[PerformerTask] = []
+    solutions: list[Solution] | None = None
+    task_spec: dict[str, Any] | None = None
+    instructions: str | None = None
+    feedback: list[Feedback] | None = None
+
+
+class PerformerAssignmentSearchResult(_Model):
+    """One page of `Performer.assignments`."""
+
+    items: list[PerformerAssignment] = []
+    has_more: bool = False

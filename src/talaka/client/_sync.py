@@ -1,4 +1,5 @@
-"""`Client`: the blocking shell around the core's flows (httpx.Client, threads for parallel chunks)."""
+"""`Client` and `Performer`: the blocking shells around the core's flows (httpx.Client, threads for
+parallel chunks)."""
 
 from __future__ import annotations
 
@@ -7,16 +8,22 @@ import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from types import TracebackType
-from typing import Any, Self, TypeVar, Unpack
+from typing import TYPE_CHECKING, Any, Self, TypeVar, Unpack
 
 import httpx
 
-from talaka.client import _batch, _core
+from talaka.client import _analytics, _assignments, _batch, _core, _performer
 from talaka.client._core import Call, Flow, Reply, Sleep
 from talaka.client._models import (
+    Assignment,
+    AssignmentSearchResult,
     Operation,
     OperationLogItem,
+    PerformerAssignment,
+    PerformerAssignmentSearchResult,
+    PerformerProfile,
     Pool,
+    PoolOffer,
     Project,
     Requester,
     Task,
@@ -25,36 +32,36 @@ from talaka.client._models import (
 )
 from talaka.client._progress import Progress
 from talaka.client._types import (
+    AnalyticsRequest,
+    AssignmentFilters,
     BaselineSolutionLike,
     KnownSolutionLike,
+    Moment,
     OperationLike,
     PoolLike,
     ProjectLike,
+    SolutionLike,
+    Statuses,
     TaskFilters,
     TaskLike,
     TimeoutTypes,
 )
 
+if TYPE_CHECKING:
+    from pandas import DataFrame  # type: ignore[import-untyped]
+
 T = TypeVar("T")
 
 
-class Client:
-    """A Talaka (Toloka API v1) client. Methods and parameters follow toloka-kit's `TolokaClient`.
+class _Shell:
+    """Drives flows over one `httpx.Client`: the only place where the blocking shells differ from
+    the asyncio ones."""
 
-    `url` is the server's root, e.g. `http://127.0.0.1:8000`. `transport` is any httpx transport
-    (tests pass one to inject failures). `chunk_size` tasks go in one request (5,000 at most in
-    sync mode), `max_in_flight` requests run at once, and a failed request is retried `retries`
-    times (see `create_tasks`). Use it as a context manager, or call `close()`.
-    """
-
-    def __init__(self, url: str, token: str, *, timeout: TimeoutTypes = _core.DEFAULT_TIMEOUT,
-                 transport: httpx.BaseTransport | None = None, chunk_size: int = 10_000,
-                 max_in_flight: int = 4, retries: int = 5) -> None:
-        self._settings = _core.Settings(chunk_size=chunk_size, max_in_flight=max_in_flight, retries=retries)
+    def __init__(self, url: str, token: str, timeout: TimeoutTypes, transport: httpx.BaseTransport | None,
+                 settings: _core.Settings) -> None:
+        self._settings = settings
         self._http = httpx.Client(base_url=_core.base_url(url), headers=_core.auth_headers(token),
                                   timeout=timeout, transport=transport)
-
-    # Driving flows: the only place where this client differs from AsyncClient.
 
     def _run(self, flow: Flow[T]) -> T:
         steps = _core.Steps(flow)
@@ -85,6 +92,32 @@ class Client:
                     failure = future.exception()
                     fanout.finish(failure, None if failure else future.result())
         fanout.close()
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self.close()
+
+
+class Client(_Shell):
+    """A Talaka (Toloka API v1) client. Methods and parameters follow toloka-kit's `TolokaClient`.
+
+    `url` is the server's root, e.g. `http://127.0.0.1:8000`. `transport` is any httpx transport
+    (tests pass one to inject failures). `chunk_size` tasks go in one request (5,000 at most in
+    sync mode), `max_in_flight` requests run at once, and a failed request is retried `retries`
+    times (see `create_tasks`). Use it as a context manager, or call `close()`.
+    """
+
+    def __init__(self, url: str, token: str, *, timeout: TimeoutTypes = _core.DEFAULT_TIMEOUT,
+                 transport: httpx.BaseTransport | None = None, chunk_size: int = 10_000,
+                 max_in_flight: int = 4, retries: int = 5) -> None:
+        settings = _core.Settings(chunk_size=chunk_size, max_in_flight=max_in_flight, retries=retries)
+        super().__init__(url, token, timeout, transport, settings)
 
     # The API.
 
@@ -117,6 +150,18 @@ class Client:
     def archive_pool(self, pool_id: str) -> Pool:
         """Archive a closed pool, wait for its operation, and return the pool."""
         return self._run(_core.change_pool_status(pool_id, "archive", self._settings))
+
+    def wait_pool(self, pool_id: str, *, poll_seconds: float = 2.0, timeout: float | None = None,
+                  progress: bool | None = True) -> Pool:
+        """Wait until the pool is CLOSED (or ARCHIVED) and return it; a closed pool returns at once.
+
+        The loop every toloka-kit tutorial writes by hand: the pool is read every `poll_seconds`,
+        and while `progress` shows a bar on stderr (None: when stderr is a terminal), its
+        completion percentage is read for the bar too. Check `last_close_reason` (`COMPLETED`,
+        `MANUAL`, `EXPIRED`, ...) for why it closed. `TimeoutError` after `timeout` s.
+        """
+        flow = _analytics.wait_pool(pool_id, poll_seconds, timeout, Progress(progress), self._settings)
+        return self._run(flow)
 
     def create_tasks(self, tasks: Iterable[TaskLike], *, allow_defaults: bool | None = None,
                      open_pool: bool | None = None, skip_invalid_items: bool | None = None,
@@ -209,6 +254,58 @@ class Client:
                                    message_on_unknown_solution)
         return self._run(_core.patch_task(task_id, changes, self._settings))
 
+    def get_assignment(self, assignment_id: str) -> Assignment:
+        return self._run(_assignments.get_assignment(assignment_id, self._settings))
+
+    def find_assignments(self, *, sort: str | list[str] | None = None, limit: int | None = None,
+                         **filters: Unpack[AssignmentFilters]) -> AssignmentSearchResult:
+        """One page of assignments matching `filters`; `has_more` says whether more match past it.
+
+        `sort` is a key of `id`, `created`, `submitted`, `accepted`, `rejected`, `skipped`,
+        `expired`, `-` in front for descending, or a list of them.
+        """
+        return self._run(_assignments.find_assignments(filters, sort, limit, self._settings))
+
+    def get_assignments(self, *, batch_size: int | None = None,
+                        **filters: Unpack[AssignmentFilters]) -> Iterator[Assignment]:
+        """Every assignment matching `filters`, in id order, fetched page by page as you iterate.
+
+        `batch_size` assignments a page; None takes the server's default page (50).
+        """
+        pages = _assignments.pages(filters, batch_size)
+        while pages.more:
+            yield from pages.take(self._run(pages.next_page(self._settings)))
+
+    def patch_assignment(self, assignment_id: str, *, public_comment: str | None = None,
+                         status: str | None = None) -> Assignment:
+        """Review a SUBMITTED assignment (`status` ACCEPTED or REJECTED), or accept a REJECTED one.
+
+        Another change raises `InappropriateStatus`, unless the assignment already has exactly
+        this status and comment (a retried request, or a second call): then it is returned.
+        """
+        changes = _assignments.assignment_patch(public_comment, status)
+        return self._run(_assignments.patch_assignment(assignment_id, changes, self._settings))
+
+    def accept_assignment(self, assignment_id: str, public_comment: str) -> Assignment:
+        return self.patch_assignment(assignment_id, public_comment=public_comment, status=Assignment.ACCEPTED)
+
+    def reject_assignment(self, assignment_id: str, public_comment: str) -> Assignment:
+        return self.patch_assignment(assignment_id, public_comment=public_comment, status=Assignment.REJECTED)
+
+    def get_assignments_df(self, pool_id: str, *, status: Statuses = _assignments.TSV_STATUS_DEFAULT,
+                           start_time_from: Moment | None = None, start_time_to: Moment | None = None,
+                           exclude_banned: bool | None = None,
+                           field: Sequence[str] | None = None) -> DataFrame:
+        """The pool's assignments as a pandas DataFrame, one row per task of each, as toloka-kit reads them.
+
+        Columns: `INPUT:*`, `OUTPUT:*`, `GOLDEN:*` (empty for general tasks), `HINT:text`, then
+        the `ASSIGNMENT:*` ones in `field` (default: link, assignment_id, worker_id, status,
+        started; a bare name gets the prefix). `status` uses the export's words, `APPROVED` for
+        ACCEPTED (ACCEPTED is taken too). Id columns stay text. Needs pandas (`ImportError` otherwise).
+        """
+        params = _assignments.tsv_params(status, start_time_from, start_time_to, exclude_banned, field)
+        return self._run(_assignments.assignments_df(pool_id, params, self._settings))
+
     def get_operation(self, operation: OperationLike) -> Operation:
         return self._run(_core.get_operation(operation, self._settings))
 
@@ -221,12 +318,69 @@ class Client:
         """The operation's log: for a batch create, every created task (`input`) with its id (`output`)."""
         return self._run(_core.get_operation_log(operation, self._settings))
 
-    def close(self) -> None:
-        self._http.close()
+    def get_analytics(self, stats: Sequence[AnalyticsRequest]) -> Operation:
+        """Start computing statistics, e.g. `[{"subject": "POOL", "subject_id": pool_id, "name":
+        "completion_percentage"}]`; `wait_operation` it, then read `details["value"]`."""
+        return self._run(_analytics.get_analytics(stats, self._settings))
 
-    def __enter__(self) -> Self:
-        return self
 
-    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
-                 traceback: TracebackType | None) -> None:
-        self.close()
+class Performer(_Shell):
+    """A performer of a Talaka server, through its performer API: a program that does tasks.
+
+        with talaka.Performer(url, performer_token) as me:
+            for offer in me.pools():
+                assignment = me.take(offer.pool_id)
+                me.submit(assignment.id, [{"label": "cat"} for task in assignment.tasks])
+
+    Every call is safe to retry, and is retried on transport errors, 5xx and 429 (`retries`
+    times, as `Client`). Refusals raise by their code: `NoTasksAvailable` (nothing left for you in
+    the pool), `AccessDeniedApiError` (`reason` FILTER, RESTRICTED or TRAINING_REQUIRED),
+    `DoesNotExistApiError` (no such open pool, or not your assignment), `InappropriateStatus` (the
+    assignment is no longer ACTIVE) and `ValidationApiError` (answers that break the output spec,
+    `payload` keyed `solutions.N.output_values.FIELD`).
+    """
+
+    def __init__(self, url: str, token: str, *, timeout: TimeoutTypes = _core.DEFAULT_TIMEOUT,
+                 transport: httpx.BaseTransport | None = None, retries: int = 5) -> None:
+        super().__init__(url, token, timeout, transport, _core.Settings(retries=retries))
+
+    def me(self) -> PerformerProfile:
+        """Who the token belongs to, as pool filters see them."""
+        return self._run(_performer.me(self._settings))
+
+    def pools(self) -> list[PoolOffer]:
+        """The open pools you may take a task suite from now, by priority, then id."""
+        return self._run(_performer.pools(self._settings))
+
+    def take(self, pool_id: str) -> PerformerAssignment:
+        """A task suite from the pool; your ACTIVE one there if you have one (so taking twice gets one)."""
+        return self._run(_performer.take(pool_id, self._settings))
+
+    def get_assignment(self, assignment_id: str) -> PerformerAssignment:
+        return self._run(_performer.get_assignment(assignment_id, self._settings))
+
+    def assignments(self, *, status: Statuses | None = None, pool_id: str | None = None,
+                    limit: int | None = None) -> PerformerAssignmentSearchResult:
+        """One page of your assignments, newest first (`limit` up to 1,000; the server's default is 50)."""
+        filters = _performer.assignment_filters(status, pool_id)
+        return self._run(_performer.find_assignments(filters, None, limit, self._settings))
+
+    def iter_assignments(self, *, status: Statuses | None = None, pool_id: str | None = None,
+                         batch_size: int | None = None) -> Iterator[PerformerAssignment]:
+        """All your assignments matching the filters, oldest first, fetched page by page as you iterate."""
+        pages = _performer.pages(_performer.assignment_filters(status, pool_id), batch_size)
+        while pages.more:
+            yield from pages.take(self._run(pages.next_page(self._settings)))
+
+    def submit(self, assignment_id: str, solutions: Sequence[SolutionLike]) -> PerformerAssignment:
+        """Answer the assignment's tasks, one solution each, in the order of `tasks`.
+
+        A solution is the output values (`{"label": "cat"}`), or `{"output_values": {...}}`, or a
+        `Solution`. The assignment comes back SUBMITTED (ACCEPTED when the pool accepts at once);
+        a training suite with wrong answers stays ACTIVE with `feedback`, to be answered again.
+        """
+        return self._run(_performer.submit(assignment_id, solutions, self._settings))
+
+    def skip(self, assignment_id: str) -> PerformerAssignment:
+        """Give the assignment back; its tasks go to others (one already SKIPPED is returned as it is)."""
+        return self._run(_performer.skip(assignment_id, self._settings))

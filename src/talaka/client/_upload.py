@@ -300,7 +300,7 @@ def _ended(chunk: Chunk, operation: Operation, columns: _Columns, settings: Sett
     created = int(details.get("created_count") or 0) if operation.status == "SUCCESS" else 0
     problems = list(chunk.problems)
     if operation.status == "FAIL" or details.get("invalid_count"):
-        log = yield from send(Call("GET", f"/operations/{path_id(operation.id)}/log"), settings)
+        log = yield from send(Call("GET", f"/v1/operations/{path_id(operation.id)}/log"), settings)
         refused = {int(entry.input.item_idx): _decode_field_errors(entry.output)
                    for entry in _decode_log(log.content) if not entry.success and entry.input.item_idx}
         if operation.status == "FAIL" and not refused:
@@ -319,7 +319,7 @@ def check_chunk(chunk: Chunk, options: UploadOptions, columns: _Columns,
     _, earlier = yield from _earlier(chunk, options.pool_id, settings)
     if earlier is not None:
         return (yield from _ended(chunk, earlier, columns, settings, earlier=True))
-    call = Call("POST", "/tasks", {**options.params(), "dry_run": "true"}, chunk.body)
+    call = Call("POST", "/v1/tasks", {**options.params(), "dry_run": "true"}, chunk.body)
     reply = yield from send(call, settings)
     found = _decode_dry_run(reply.content).validation_errors
     return ChunkOutcome(chunk.number, chunk.rows, problems=chunk.problems + _problems(chunk, found, columns))
@@ -333,7 +333,7 @@ def create_chunk(chunk: Chunk, options: UploadOptions, columns: _Columns,
     operation_id, earlier = yield from _earlier(chunk, options.pool_id, settings)
     if earlier is not None:
         return (yield from _ended(chunk, earlier, columns, settings, earlier=True))
-    call = Call("POST", "/tasks", {**options.params(), "operation_id": operation_id}, chunk.body)
+    call = Call("POST", "/v1/tasks", {**options.params(), "operation_id": operation_id}, chunk.body)
     try:
         reply = yield from send(call, settings)
         operation = _decode_operation(reply.content)

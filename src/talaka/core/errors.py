@@ -87,3 +87,10 @@ class StorageProblem(TalakaProblem):
 
     status = 503
     code = "REMOTE_SERVICE_UNAVAILABLE"
+
+
+class AccessDeniedProblem(TalakaProblem):
+    """The caller is known but may not do this (the wrong kind of token, a pool it may not work in)."""
+
+    status = 403
+    code = "ACCESS_DENIED"

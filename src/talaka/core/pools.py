@@ -93,12 +93,13 @@ def updated_pool(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     return stored
 
 
-def pool_body_with_status(body: bytes, status: str, now: str) -> bytes:
+def pool_body_with_status(body: bytes, status: str, now: str, reason: str = "MANUAL") -> bytes:
+    """The pool's JSON after a status change; closing an open pool records when and why."""
     pool: dict[str, Any] = msgspec.json.decode(body)
     if status == "OPEN":
         pool["last_started"] = now
     elif pool.get("status") == "OPEN":
         pool["last_stopped"] = now
-        pool["last_close_reason"] = "MANUAL"
+        pool["last_close_reason"] = reason
     pool["status"] = status
     return msgspec.json.encode(pool)

@@ -1,4 +1,4 @@
-"""`talaka worker`: a process that only runs background operations."""
+"""`talaka worker`: a process that only runs background work (operations and the work loop's sweeps)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import signal
 
 from talaka.config import Settings
 from talaka.ops.runner import build_runner
+from talaka.ops.sweeper import Sweeper
 from talaka.store import open_store
 
 log = logging.getLogger("talaka.ops")
@@ -23,11 +24,14 @@ async def run_worker(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
+    sweeper = Sweeper(store)
     await runner.start()
+    await sweeper.start()
     log.info("worker %s is running operations from %s", runner.lease.owner, settings.database_url.split("@")[-1])
     try:
         await stop.wait()
     finally:
+        await sweeper.stop()
         await runner.stop()
         executor.shutdown(wait=True)
         await store.close()

@@ -14,15 +14,10 @@ from typing import Protocol
 from talaka.core.batch import BODY, ITEM_IDX, POOL, Row
 from talaka.core.errors import FieldErrors
 from talaka.core.ids import task_id
+from talaka.core.stored import with_id
 from talaka.core.rules import PoolRefusal, PoolRules
 from talaka.store.search import Search
-
-
-def with_id(object_id: str, body: bytes) -> bytes:
-    """Put `"id"` first into a stored JSON object body (which never holds one)."""
-    rest = body[1:].lstrip()
-    separator = b"" if rest[:1] == b"}" else b","
-    return b'{"id":"' + object_id.encode() + b'"' + separator + rest
+from talaka.store.work_store import WorkStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,8 +116,9 @@ class OperationExists(Exception):
         self.record = record
 
 
-class Store(Protocol):
-    """One storage interface; `sqlite` and `postgres` implement it."""
+class Store(WorkStore, Protocol):
+    """One storage interface; `sqlite` and `postgres` implement it (the work loop's methods are
+    written once in `WorkStore`)."""
 
     async def start(self) -> None: ...
     async def close(self) -> None: ...
@@ -151,7 +147,7 @@ class Store(Protocol):
                            golden: bool, body: bytes) -> None: ...
     async def find_tasks(self, table: str, requester_id: int, search: Search) -> tuple[list[bytes], bool]: ...
 
-    async def insert_operation(self, record: OperationRecord, payload: bytes) -> OperationRecord: ...
+    async def insert_operation(self, record: OperationRecord, payload: bytes | None) -> OperationRecord: ...
     async def get_operation(self, requester_id: int, operation_id: str) -> OperationRecord | None: ...
     async def find_operations(self, requester_id: int, search: Search) -> tuple[list[OperationRecord], bool]: ...
     async def operation_log(self, requester_id: int, operation_id: str) -> bytes | None: ...

@@ -9,6 +9,7 @@ from typing import Any
 from talaka.core.batch import Row
 from talaka.store.postgres_engine import Engine, JsonText
 from talaka.store.queries import Queries
+from talaka.store.work_queries import POSTGRES as WORK_POSTGRES, WorkQueries
 from talaka.store.sql import SqlStore
 
 COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + struct.pack(">ii", 0, 0)
@@ -19,6 +20,7 @@ NEXT_SEQS = "SELECT nextval('{table}_seq') FROM generate_series(1, %s)"
 INSERT_FEW = ("INSERT INTO {table} (seq, pool_id, op_no, item_idx, overlap, golden, created, body) "
               "VALUES (nextval('{table}_seq'), %s, {op_no}, %s, %s, %s, %s, %s) RETURNING seq")
 COPY_FROM_ROWS = 32
+TAKE_LOCK = "SELECT pg_advisory_xact_lock(%s::int, %s::int)"
 _FIXED = struct.Struct(">hiqiqiqii")
 _INT = struct.Struct(">ii")
 _LENGTH = struct.Struct(">i")
@@ -68,6 +70,8 @@ class PostgresDialect:
         QUOTA_USED=Queries.QUOTA_USED.replace("?", "%s") + " FOR UPDATE",
     )
 
+    w: WorkQueries = WORK_POSTGRES
+
     def json(self, body: bytes) -> JsonText:
         return JsonText(body)
 
@@ -81,6 +85,11 @@ class PostgresDialect:
         with conn.cursor().copy(COPY_TASKS.format(table=table)) as copy:
             copy.write(encode_copy(rows, seqs, op_no))
         return seqs
+
+    def lock_take(self, conn: Any, performer_no: int, pool_id: int) -> None:
+        """A transaction-scoped advisory lock on (performer, pool): a second take by the same
+        performer in the same pool waits for the first and then finds its assignment."""
+        conn.execute(TAKE_LOCK, (performer_no % 2**31, pool_id % 2**31))
 
 
 class PostgresStore(SqlStore):

@@ -9,10 +9,23 @@ operation's integer key; the backend fills them from its own values, never from 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
+from typing import Self
+
+
+class Statements:
+    """A frozen dataclass of SQL statements that can render itself for a driver."""
+
+    def for_dialect(self, placeholder: str, **overrides: str) -> Self:
+        """The statements with `placeholder` for `?`, and a dialect's own versions of some."""
+        unknown = set(overrides) - {item.name for item in fields(self)}  # type: ignore[arg-type]
+        assert not unknown, f"no such statements: {unknown}"
+        rendered = {item.name: getattr(self, item.name).replace("?", placeholder)
+                    for item in fields(self)}  # type: ignore[arg-type]
+        return replace(self, **{**rendered, **overrides})  # type: ignore[type-var]
 
 
 @dataclass(frozen=True)
-class Queries:
+class Queries(Statements):
     INSERT_REQUESTER: str = "INSERT INTO requesters (name, created) VALUES (?, ?) RETURNING id"
     INSERT_TOKEN: str = "INSERT INTO tokens (hash, requester_id, created) VALUES (?, ?, ?)"
     REQUESTER_FOR_TOKEN: str = ("SELECT requesters.id, requesters.name FROM tokens "
@@ -33,7 +46,7 @@ class Queries:
         "LEFT JOIN pool_counts AS counts ON counts.pool_id = pools.id "
         "WHERE pools.id = ? AND pools.requester_id = ? GROUP BY pools.id")
     REPLACE_POOL: str = ("UPDATE pools SET status = ?, body = ?, last_started = coalesce(?, last_started), "
-                         "revision = revision + ? WHERE id = ? AND requester_id = ?")
+                         "revision = revision + ?, complete_since = NULL WHERE id = ? AND requester_id = ?")
     BUMP_PROJECT_POOLS: str = "UPDATE pools SET revision = revision + 1 WHERE project_id = ?"
     SET_POOL_STATUS: str = "UPDATE pools SET status = ?, body = ?, last_started = ? WHERE id = ?"
     POOL_OWNER: str = "SELECT 1 FROM pools WHERE id = ? AND requester_id = ?"
@@ -84,10 +97,3 @@ class Queries:
     SET_QUOTA_USED: str = ("UPDATE quota_usage SET used = ? "
                            "WHERE requester_id = ? AND quota = ? AND window_number = ?")
     DROP_OLD_QUOTAS: str = "DELETE FROM quota_usage WHERE requester_id = ? AND quota = ? AND window_number < ?"
-
-    def for_dialect(self, placeholder: str, **overrides: str) -> Queries:
-        """The statements with `placeholder` for `?`, and a dialect's own versions of some."""
-        unknown = set(overrides) - {item.name for item in fields(self)}
-        assert not unknown, f"no such statements: {unknown}"
-        rendered = {item.name: getattr(self, item.name).replace("?", placeholder) for item in fields(self)}
-        return replace(self, **{**rendered, **overrides})

@@ -8,16 +8,16 @@ backends add their engine: how connections, threads and transactions are run.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, Protocol, TypeVar
+from collections.abc import Sequence
+from typing import Any
 
 import msgspec
 
 from talaka.core import ids
-from talaka.core.batch import Row
 from talaka.core.errors import FieldErrors
 from talaka.core.pools import pool_body_with_status
 from talaka.core.rules import PoolRefusal, PoolRules
+from talaka.core.stored import with_id
 from talaka.core.timefmt import now_text
 from talaka.store.base import (
     BatchResult,
@@ -29,13 +29,13 @@ from talaka.store.base import (
     ProjectRecord,
     Requester,
     StaleRules,
-    with_id,
 )
+from talaka.store.dbapi import Connection, Dialect, Engine, fetch_all, fetch_one, slots
 from talaka.store.queries import Queries
 from talaka.store.rules import build_pool_rules, log_item_created, log_item_failed
 from talaka.store.search import Search, render
+from talaka.store.work_store import WorkStore
 
-T = TypeVar("T")
 TASK_COLUMNS = {"id": "(pool_id, seq)", "seq": "seq", "pool_id": "pool_id", "overlap": "overlap",
                 "created": "created"}
 PROJECT_COLUMNS = {"id": "id", "status": "status", "created": "created"}
@@ -44,28 +44,6 @@ POOL_COLUMNS = {"id": "id", "status": "status", "created": "created", "project_i
 OPERATION_COLUMNS = {"id": "no", "type": "type", "status": "status", "submitted": "submitted",
                      "finished": "finished"}
 _encode = msgspec.json.encode
-Connection = Any
-"""A DB-API connection with `execute` returning a cursor (sqlite3 or psycopg)."""
-
-
-class Dialect(Protocol):
-    q: Queries
-    placeholder: str
-
-    def json(self, body: bytes) -> Any:
-        """A JSON body as this driver binds it to a JSON column."""
-
-    def insert_tasks(self, conn: Connection, table: str, op_no: int, rows: list[Row]) -> Sequence[int]:
-        """Insert task rows in order; return their sequence numbers, ascending."""
-
-
-class Engine(Protocol):
-    def start(self) -> None: ...
-    def close(self) -> None: ...
-    def read(self, function: Callable[..., T], *args: Any) -> Awaitable[T]: ...
-    def write(self, function: Callable[..., T], *args: Any) -> Awaitable[T]: ...
-
-
 def _operation(row: Sequence[Any]) -> OperationRecord:
     (no, op_id, requester_id, op_type, status, is_sync, digest, submitted, started, finished,
      progress, cursor, parameters, details) = row
@@ -73,7 +51,7 @@ def _operation(row: Sequence[Any]) -> OperationRecord:
                            submitted, started, finished, progress, cursor, bytes(parameters), bytes(details))
 
 
-class SqlStore:
+class SqlStore(WorkStore):
     """Implements `talaka.store.base.Store` on an engine and a dialect."""
 
     def __init__(self, engine: Engine, dialect: Dialect) -> None:
@@ -91,20 +69,20 @@ class SqlStore:
         return await self.engine.write(_create_requester, self.q, name, token_hash)
 
     async def requester_for_token(self, token_hash: bytes) -> Requester | None:
-        row = await self.engine.read(_fetch_one, self.q.REQUESTER_FOR_TOKEN, (token_hash,))
+        row = await self.engine.read(fetch_one, self.q.REQUESTER_FOR_TOKEN, (token_hash,))
         return Requester(row[0], row[1]) if row else None
 
     async def count_requesters(self) -> int:
-        row = await self.engine.read(_fetch_one, self.q.COUNT_REQUESTERS, ())
+        row = await self.engine.read(fetch_one, self.q.COUNT_REQUESTERS, ())
         return int(row[0])
 
     async def create_project(self, requester_id: int, body: bytes, created: str) -> int:
-        row = await self.engine.write(_fetch_one, self.q.INSERT_PROJECT,
+        row = await self.engine.write(fetch_one, self.q.INSERT_PROJECT,
                                       (requester_id, "ACTIVE", created, self.d.json(body)))
         return int(row[0])
 
     async def get_project(self, requester_id: int, project_id: int) -> ProjectRecord | None:
-        row = await self.engine.read(_fetch_one, self.q.GET_PROJECT, (project_id, requester_id))
+        row = await self.engine.read(fetch_one, self.q.GET_PROJECT, (project_id, requester_id))
         return ProjectRecord(row[0], row[1], bytes(row[2])) if row else None
 
     async def replace_project(self, requester_id: int, project_id: int, status: str, body: bytes,
@@ -115,12 +93,12 @@ class SqlStore:
         return await self.engine.read(_find_bodies, self.d, "projects", PROJECT_COLUMNS, requester_id, search)
 
     async def create_pool(self, requester_id: int, project_id: int, body: bytes, created: str) -> int:
-        row = await self.engine.write(_fetch_one, self.q.INSERT_POOL,
+        row = await self.engine.write(fetch_one, self.q.INSERT_POOL,
                                       (requester_id, project_id, "CLOSED", created, self.d.json(body)))
         return int(row[0])
 
     async def get_pool(self, requester_id: int, pool_id: int) -> PoolRecord | None:
-        row = await self.engine.read(_fetch_one, self.q.GET_POOL, (pool_id, requester_id))
+        row = await self.engine.read(fetch_one, self.q.GET_POOL, (pool_id, requester_id))
         if row is None:
             return None
         pool_id, project_id, status, revision, tasks, golden, suites, body = row
@@ -144,7 +122,7 @@ class SqlStore:
         parsed = ids.parse_task_id(task_id)
         if parsed is None:
             return None
-        row = await self.engine.read(_fetch_one, self.q.GET_TASK.format(table=table),
+        row = await self.engine.read(fetch_one, self.q.GET_TASK.format(table=table),
                                      (parsed[1], parsed[0], requester_id))
         return with_id(task_id, bytes(row[0])) if row else None
 
@@ -157,11 +135,11 @@ class SqlStore:
     async def find_tasks(self, table: str, requester_id: int, search: Search) -> tuple[list[bytes], bool]:
         return await self.engine.read(_find_tasks, self.d, table, requester_id, search)
 
-    async def insert_operation(self, record: OperationRecord, payload: bytes) -> OperationRecord:
+    async def insert_operation(self, record: OperationRecord, payload: bytes | None) -> OperationRecord:
         return await self.engine.write(_insert_operation, self.d, record, payload)
 
     async def get_operation(self, requester_id: int, operation_id: str) -> OperationRecord | None:
-        row = await self.engine.read(_fetch_one, self.q.GET_OPERATION, (requester_id, operation_id))
+        row = await self.engine.read(fetch_one, self.q.GET_OPERATION, (requester_id, operation_id))
         return _operation(row) if row else None
 
     async def find_operations(self, requester_id: int, search: Search) -> tuple[list[OperationRecord], bool]:
@@ -174,14 +152,14 @@ class SqlStore:
         return await self.engine.read(_operation_items, self.q, op_no)
 
     async def operation_errors(self, op_no: int) -> dict[int, bytes]:
-        rows = await self.engine.read(_fetch_all, self.q.OPERATION_ERRORS, (op_no,))
+        rows = await self.engine.read(fetch_all, self.q.OPERATION_ERRORS, (op_no,))
         return {item_idx: bytes(errors) for item_idx, _, errors in rows}
 
     async def claim_operation(self, owner: str, now: float, until: float) -> OperationRecord | None:
         return await self.engine.write(_claim_operation, self.q, owner, now, until)
 
     async def operation_payload(self, op_no: int) -> bytes | None:
-        row = await self.engine.read(_fetch_one, self.q.OPERATION_PAYLOAD, (op_no,))
+        row = await self.engine.read(fetch_one, self.q.OPERATION_PAYLOAD, (op_no,))
         return bytes(row[0]) if row and row[0] is not None else None
 
     async def fail_operation(self, op_no: int, details: bytes, errors: dict[int, tuple[bytes, FieldErrors]],
@@ -193,20 +171,8 @@ class SqlStore:
         return await self.engine.write(_reserve_quota, self.q, requester_id, quota, window, want, limit)
 
 
-def _fetch_one(conn: Connection, sql: str, params: Sequence[Any]) -> Any:
-    return conn.execute(sql, params).fetchone()
-
-
-def _fetch_all(conn: Connection, sql: str, params: Sequence[Any]) -> list[Any]:
-    return list(conn.execute(sql, params).fetchall())
-
-
 def _execute(conn: Connection, sql: str, params: Sequence[Any]) -> None:
     conn.execute(sql, params)
-
-
-def _slots(d: Dialect, count: int) -> str:
-    return ", ".join(d.placeholder for _ in range(count))
 
 
 def _create_requester(conn: Connection, q: Queries, name: str, token_hash: bytes) -> Requester:
@@ -293,7 +259,7 @@ def _find_tasks(conn: Connection, d: Dialect, table: str, requester_id: int,
 def _pool_rule_rows(conn: Connection, d: Dialect, requester_id: int, pool_ids: list[int]) -> list[Any]:
     if not pool_ids:
         return []
-    rows = conn.execute(d.q.POOL_RULES.format(slots=_slots(d, len(pool_ids))), [requester_id, *pool_ids])
+    rows = conn.execute(d.q.POOL_RULES.format(slots=slots(d, len(pool_ids))), [requester_id, *pool_ids])
     return [(pool_id, status, revision, bytes(pool), bytes(project)) for pool_id, status, revision, pool, project
             in rows.fetchall()]
 
@@ -357,7 +323,7 @@ def _open_if_filled(conn: Connection, d: Dialect, pool_id: int) -> None:
 def _check_revisions(conn: Connection, d: Dialect, requester_id: int, revisions: dict[int, int]) -> None:
     if not revisions:
         return
-    sql = d.q.POOL_REVISIONS.format(slots=_slots(d, len(revisions)))
+    sql = d.q.POOL_REVISIONS.format(slots=slots(d, len(revisions)))
     current = dict(conn.execute(sql, [requester_id, *revisions]).fetchall())
     for pool_id, revision in revisions.items():
         if current.get(pool_id, -1) != revision:

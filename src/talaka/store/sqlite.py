@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from talaka.core.batch import Row
 from talaka.store.queries import Queries
+from talaka.store.work_queries import SQLITE as WORK_SQLITE, WorkQueries
 from talaka.store.sql import SqlStore
 from talaka.store.sqlite_engine import Engine
 
@@ -15,6 +16,7 @@ LAST_ROWID = "SELECT last_insert_rowid()"
 
 class SqliteDialect:
     q = Queries().for_dialect("?")
+    w: WorkQueries = WORK_SQLITE
     placeholder = "?"
 
     def json(self, body: bytes) -> bytes:
@@ -25,6 +27,9 @@ class SqliteDialect:
         conn.executemany(self.q.INSERT_TASK.format(table=table, op_no=int(op_no)), rows)
         last: int = conn.execute(LAST_ROWID).fetchone()[0]
         return range(last - len(rows) + 1, last + 1)
+
+    def lock_take(self, conn: sqlite3.Connection, performer_no: int, pool_id: int) -> None:
+        """Nothing to do: every write runs on the one writer thread, one after another."""
 
 
 class SqliteStore(SqlStore):

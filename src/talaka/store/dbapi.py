@@ -1,0 +1,53 @@
+"""What the store's functions run on: a DB-API connection, a dialect and an engine.
+
+Shared by `sql` (objects, tasks, operations) and `work` (the work loop), which both run their
+functions on backend threads with these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Protocol, TypeVar
+
+from talaka.core.batch import Row
+from talaka.store.queries import Queries
+from talaka.store.work_queries import WorkQueries
+
+T = TypeVar("T")
+Connection = Any
+"""A DB-API connection with `execute` returning a cursor (sqlite3 or psycopg)."""
+
+
+class Dialect(Protocol):
+    q: Queries
+    w: WorkQueries
+    placeholder: str
+
+    def json(self, body: bytes) -> Any:
+        """A JSON body as this driver binds it to a JSON column."""
+
+    def insert_tasks(self, conn: Connection, table: str, op_no: int, rows: list[Row]) -> Sequence[int]:
+        """Insert task rows in order; return their sequence numbers, ascending."""
+
+    def lock_take(self, conn: Connection, performer_no: int, pool_id: int) -> None:
+        """Serialize takes of one performer in one pool until the transaction ends."""
+
+
+class Engine(Protocol):
+    def start(self) -> None: ...
+    def close(self) -> None: ...
+    def read(self, function: Callable[..., T], *args: Any) -> Awaitable[T]: ...
+    def write(self, function: Callable[..., T], *args: Any) -> Awaitable[T]: ...
+
+
+def fetch_one(conn: Connection, sql: str, params: Sequence[Any]) -> Any:
+    return conn.execute(sql, params).fetchone()
+
+
+def fetch_all(conn: Connection, sql: str, params: Sequence[Any]) -> list[Any]:
+    return list(conn.execute(sql, params).fetchall())
+
+
+def slots(d: Dialect, count: int) -> str:
+    """`count` placeholders, comma-separated, for an `IN (...)` list."""
+    return ", ".join(d.placeholder for _ in range(count))

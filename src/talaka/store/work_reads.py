@@ -1,0 +1,190 @@
+"""Reads of the work loop: performers, assignment searches, offers, analytics."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import msgspec
+
+from talaka.core.assignments import AssignedTask, AssignmentRecord
+from talaka.core.performers import Profile
+from talaka.core.timefmt import now_text
+from talaka.store.search import Search, render
+from talaka.store.dbapi import Connection, Dialect, slots
+from talaka.store.work import assignment_from_row, tasks_of_many
+from talaka.store.work_queries import ASSIGNMENT_COLUMNS, ASSIGNMENT_FROM
+from talaka.store.work_records import PerformerRecord, PoolSource
+
+_decode = msgspec.json.decode
+ASSIGNMENT_SEARCH_COLUMNS = {
+    "id": "(a.pool_id, a.seq)", "pool_id": "a.pool_id", "user_id": "p.id", "created": "a.created",
+    "submitted": "a.submitted", "accepted": "a.accepted", "rejected": "a.rejected", "skipped": "a.skipped",
+    "expired": "a.expired"}
+Page = list[tuple[AssignmentRecord, list[AssignedTask]]]
+
+
+def performer_from_row(row: Sequence[Any]) -> PerformerRecord:
+    no, performer_id, name, languages, country, adult, created = row
+    return PerformerRecord(no, performer_id, Profile(name, tuple(_decode(bytes(languages))), country, bool(adult)),
+                           created)
+
+
+def create_performer(conn: Connection, d: Dialect, performer_id: str, profile: Profile, token_hash: bytes,
+                     requester_id: int | None) -> PerformerRecord:
+    created = now_text()
+    no = conn.execute(d.w.INSERT_PERFORMER, (
+        performer_id, profile.name, msgspec.json.encode(list(profile.languages)), profile.country,
+        int(profile.adult_allowed), created, requester_id)).fetchone()[0]
+    conn.execute(d.w.INSERT_PERFORMER_TOKEN, (token_hash, no, created))
+    return PerformerRecord(int(no), performer_id, profile, created)
+
+
+def pool_source(conn: Connection, d: Dialect, pool_id: int) -> PoolSource | None:
+    row = conn.execute(d.w.POOL_FOR_WORK, (pool_id,)).fetchone()
+    if row is None:
+        return None
+    status, revision, project_id, requester_id, pool_body, project_body, requester_name = row
+    return PoolSource(pool_id, status, revision, project_id, requester_id, bytes(pool_body), bytes(project_body),
+                      requester_name)
+
+
+def pools_with_work(conn: Connection, d: Dialect, performer_no: int, pool_ids: list[int]) -> set[int]:
+    """The pools among `pool_ids` with a task or suite left that this performer has not been given."""
+    with_work: set[int] = set()
+    for pool_id in pool_ids:
+        for statement in (d.w.OPEN_TASKS, d.w.OPEN_SUITES):
+            sql = statement.split(" FOR UPDATE")[0]
+            if conn.execute(sql, (pool_id, 0, performer_no, 1)).fetchone() is not None:
+                with_work.add(pool_id)
+                break
+    return with_work
+
+
+def _page(conn: Connection, d: Dialect, sql: str, params: list[Any], limit: int) -> tuple[Page, bool]:
+    rows = conn.execute(sql, params).fetchall()
+    records = [assignment_from_row(row) for row in rows[:limit]]
+    tasks = tasks_of_many(conn, d, records)
+    return [(record, tasks[record.seq]) for record in records], len(rows) > limit
+
+
+def get_assignment(conn: Connection, d: Dialect, seq: int) -> tuple[AssignmentRecord, list[AssignedTask]] | None:
+    row = conn.execute(d.w.ASSIGNMENT_BY_SEQ, (seq,)).fetchone()
+    if row is None:
+        return None
+    record = assignment_from_row(row)
+    return record, tasks_of_many(conn, d, [record])[record.seq]
+
+
+def find_requester_assignments(conn: Connection, d: Dialect, requester_id: int, search: Search,
+                               statuses: list[str]) -> tuple[Page, bool]:
+    """A page of `GET /v1/assignments`: only assignments in this requester's pools."""
+    p = d.placeholder
+    clauses: list[str] = []
+    params: list[Any] = []
+    equals = dict(search.equals)
+    pool_id = equals.get("pool_id")
+    if pool_id is not None:
+        if conn.execute(d.w.OWNED_POOL, (pool_id, requester_id)).fetchone() is None:
+            return [], False
+    else:
+        clauses.append(f"a.pool_id IN (SELECT id FROM pools WHERE requester_id = {p})")
+        params.append(requester_id)
+    task = equals.pop("task_id", None)
+    if task is not None:
+        clauses.append(f"a.pool_id = {p} AND a.seq IN (SELECT assignment_seq FROM issued_tasks WHERE task_seq = {p})")
+        params += [task[0], task[1]]
+    suite = equals.pop("task_suite_id", None)
+    if suite is not None:
+        clauses.append(f"a.pool_id = {p} AND (a.seq = {p} OR a.suite_seq = {p})")
+        params += [suite[0], suite[1], suite[1]]
+    if statuses:
+        clauses.append(f"a.status IN ({', '.join(p for _ in statuses)})")
+        params += statuses
+    where, order, search_params = render(Search(equals=equals, ranges=search.ranges, sort=search.sort),
+                                         ASSIGNMENT_SEARCH_COLUMNS, p)
+    clauses.append(where)
+    sql = (f"SELECT {ASSIGNMENT_COLUMNS} {ASSIGNMENT_FROM} WHERE {' AND '.join(clauses)} "
+           f"ORDER BY {order or 'a.pool_id, a.seq'} LIMIT {p}")
+    return _page(conn, d, sql, [*params, *search_params, search.limit + 1], search.limit)
+
+
+def find_performer_assignments(conn: Connection, d: Dialect, performer_no: int, statuses: list[str],
+                               pool_id: int | None, id_gt: tuple[int, int] | None, limit: int,
+                               oldest_first: bool) -> tuple[Page, bool]:
+    """A page of the performer API's `GET /assignments`: only this performer's own."""
+    p = d.placeholder
+    clauses = [f"a.performer_no = {p}"]
+    params: list[Any] = [performer_no]
+    if statuses:
+        clauses.append(f"a.status IN ({', '.join(p for _ in statuses)})")
+        params += statuses
+    if pool_id is not None:
+        clauses.append(f"a.pool_id = {p}")
+        params.append(pool_id)
+    if id_gt is not None:
+        clauses.append(f"(a.pool_id, a.seq) > ({p}, {p})")
+        params += list(id_gt)
+    order = "a.pool_id, a.seq" if oldest_first else "a.seq DESC"
+    sql = f"SELECT {ASSIGNMENT_COLUMNS} {ASSIGNMENT_FROM} WHERE {' AND '.join(clauses)} ORDER BY {order} LIMIT {p}"
+    return _page(conn, d, sql, [*params, limit + 1], limit)
+
+
+def pool_assignments(conn: Connection, d: Dialect, pool_id: int, statuses: list[str], after_seq: int,
+                     submitted_from: str | None, submitted_to: str | None, limit: int) -> Page:
+    """One chunk of a pool's assignments in id order, for the TSV export."""
+    p = d.placeholder
+    clauses = [f"a.pool_id = {p}", f"a.seq > {p}"]
+    params: list[Any] = [pool_id, after_seq]
+    if statuses:
+        clauses.append(f"a.status IN ({', '.join(p for _ in statuses)})")
+        params += statuses
+    if submitted_from is not None:
+        clauses.append(f"a.submitted >= {p}")
+        params.append(submitted_from)
+    if submitted_to is not None:
+        clauses.append(f"a.submitted <= {p}")
+        params.append(submitted_to)
+    sql = f"SELECT {ASSIGNMENT_COLUMNS} {ASSIGNMENT_FROM} WHERE {' AND '.join(clauses)} ORDER BY a.seq LIMIT {p}"
+    return _page(conn, d, sql, [*params, limit], limit)[0]
+
+
+def pool_analytics(conn: Connection, d: Dialect, pool_id: int) -> dict[str, Any]:
+    """Every figure `POST /staging/analytics-2` can ask about one pool, from one snapshot."""
+    w = d.w
+    by_status: dict[str, int] = {}
+    spent = 0.0
+    for status, count, _, reward in conn.execute(w.ANALYTICS_ASSIGNMENTS, (pool_id,)).fetchall():
+        by_status[status] = int(count)
+        if status == "ACCEPTED":
+            spent = float(reward)
+    tasks, overlap, done = conn.execute(w.ANALYTICS_TASKS, (pool_id,)).fetchone()
+    suites, suite_overlap, suite_done = conn.execute(w.ANALYTICS_SUITES, (pool_id,)).fetchone()
+    durations = [(datetime.fromisoformat(submitted) - datetime.fromisoformat(created)).total_seconds()
+                 for created, submitted in conn.execute(w.ANALYTICS_SUBMIT_TIMES, (pool_id,)).fetchall()]
+    total_overlap = int(overlap) + int(suite_overlap)
+    return {
+        "completion_percentage": (int(done) + int(suite_done)) * 100 / total_overlap if total_overlap else 0.0,
+        "submitted_assignments_count": sum(by_status.get(name, 0) for name in ("SUBMITTED", "ACCEPTED", "REJECTED")),
+        "approved_assignments_count": by_status.get("ACCEPTED", 0),
+        "rejected_assignments_count": by_status.get("REJECTED", 0),
+        "skipped_assignments_count": by_status.get("SKIPPED", 0),
+        "expired_assignments_count": by_status.get("EXPIRED", 0),
+        "real_tasks_count": int(tasks) + int(suites),
+        "spent_budget": round(spent, 6),
+        "avg_submit_assignment_millis": sum(durations) * 1000 / len(durations) if durations else 0.0,
+        "unique_workers_count": int(conn.execute(w.ANALYTICS_WORKERS, (pool_id,)).fetchone()[0]),
+        "unique_submitters_count": int(conn.execute(w.ANALYTICS_SUBMITTERS, (pool_id,)).fetchone()[0]),
+        "estimated_assignments_count": _estimated_assignments(total_overlap, int(done) + int(suite_done),
+                                                              by_status),
+    }
+
+
+def _estimated_assignments(total_overlap: int, done: int, by_status: dict[str, int]) -> float:
+    """Assignments the pool will have had when it is done: those submitted, plus what is left at the
+    pool's average number of answers per assignment so far."""
+    submitted = sum(by_status.get(name, 0) for name in ("SUBMITTED", "ACCEPTED", "REJECTED"))
+    if not done or not submitted:
+        return float(submitted + by_status.get("ACTIVE", 0))
+    return float(submitted + (total_overlap - done) * submitted / done)

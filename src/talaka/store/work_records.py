@@ -1,0 +1,54 @@
+"""Records of the work loop that cross the store interface."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from talaka.core.assignments import AssignedTask, AssignmentRecord
+from talaka.core.performers import Profile
+
+
+@dataclass(frozen=True, slots=True)
+class PerformerRecord:
+    no: int
+    id: str
+    profile: Profile
+    created: str
+
+
+@dataclass(frozen=True, slots=True)
+class PoolSource:
+    """The rows a `PoolPlan` is compiled from."""
+
+    pool_id: int
+    status: str
+    revision: int
+    project_id: int
+    requester_id: int
+    pool_body: bytes
+    project_body: bytes
+    requester_name: str
+
+
+@dataclass(slots=True)
+class WorkOutcome:
+    """What a take, submit or skip did: the assignment as it is now, or why nothing was done.
+
+    A refusal is returned rather than raised because the same transaction may have written
+    something that must stay (an overdue assignment it found and expired).
+    """
+
+    record: AssignmentRecord | None = None
+    tasks: list[AssignedTask] = field(default_factory=list)
+    created: bool = False
+    refusal: str | None = None
+
+
+class StalePlan(Exception):
+    """The pool changed since its plan was compiled; compile it again and retry."""
+
+
+REFUSED_NOT_OPEN = "NOT_OPEN"
+REFUSED_NO_TASKS = "NO_TASKS_AVAILABLE"
+REFUSED_NOT_FOUND = "NOT_FOUND"
+REFUSED_STATUS = "INAPPROPRIATE_STATUS"
