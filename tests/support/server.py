@@ -30,6 +30,7 @@ class ServerProcess:
     log_path: Path
     env: dict[str, str] = field(default_factory=dict)
     log_level: str = "warning"
+    workers: int = 1
     port: int = field(default_factory=free_port)
     token: str = ""
     process: subprocess.Popen[bytes] | None = None
@@ -40,7 +41,7 @@ class ServerProcess:
 
     def start(self) -> ServerProcess:
         command = [sys.executable, "-m", "talaka", "serve", "--port", str(self.port),
-                   "--database", self.database_url, "--log-level", self.log_level]
+                   "--database", self.database_url, "--log-level", self.log_level, "--workers", str(self.workers)]
         output = self.log_path.with_suffix(".out")
         with self.log_path.open("ab") as log, output.open("wb") as out:
             self.process = subprocess.Popen(command, stdout=out, stderr=log, env={**os.environ, **self.env})
