@@ -60,7 +60,7 @@ class Queries(Statements):
 
     INSERT_TASK: str = ("INSERT INTO {table} (op_no, pool_id, item_idx, overlap, golden, created, body) "
                         "VALUES ({op_no}, ?, ?, ?, ?, ?, ?)")
-    GET_TASK: str = ("SELECT body FROM {table} WHERE seq = ? AND pool_id = ? "
+    GET_TASK: str = ("SELECT body, overlap, used FROM {table} WHERE seq = ? AND pool_id = ? "
                      "AND pool_id IN (SELECT id FROM pools WHERE requester_id = ?)")
     TASK_GOLDEN: str = "SELECT golden FROM {table} WHERE seq = ? AND pool_id = ?"
     REPLACE_TASK: str = "UPDATE {table} SET overlap = ?, golden = ?, body = ? WHERE seq = ? AND pool_id = ?"

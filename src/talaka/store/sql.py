@@ -17,7 +17,7 @@ from talaka.core import ids
 from talaka.core.errors import FieldErrors
 from talaka.core.pools import pool_body_with_status
 from talaka.core.rules import PoolRefusal, PoolRules
-from talaka.core.stored import with_id
+from talaka.core.stored import with_id, with_remaining
 from talaka.core.timefmt import now_text
 from talaka.store.base import (
     BatchResult,
@@ -124,7 +124,7 @@ class SqlStore(WorkStore):
             return None
         row = await self.engine.read(fetch_one, self.q.GET_TASK.format(table=table),
                                      (parsed[1], parsed[0], requester_id))
-        return with_id(task_id, bytes(row[0])) if row else None
+        return with_id(task_id, with_remaining(bytes(row[0]), row[1], row[2])) if row else None
 
     async def replace_task(self, table: str, requester_id: int, task_id: str, overlap: int | None,
                            golden: bool, body: bytes) -> None:
@@ -248,11 +248,12 @@ def _find_tasks(conn: Connection, d: Dialect, table: str, requester_id: int,
         scope = f"pool_id IN (SELECT id FROM pools WHERE requester_id = {d.placeholder}) AND "
         scope_params = [requester_id]
     where, order, params = render(search, TASK_COLUMNS, d.placeholder)
-    sql = (f"SELECT pool_id, seq, body FROM {table} WHERE {scope}{where} "
+    sql = (f"SELECT pool_id, seq, body, overlap, used FROM {table} WHERE {scope}{where} "
            f"ORDER BY {order or 'pool_id, seq'} LIMIT {d.placeholder}")
     rows = conn.execute(sql, [*scope_params, *params, search.limit + 1]).fetchall()
     task_id = ids.task_id
-    items = [with_id(task_id(pool, seq), bytes(body)) for pool, seq, body in rows[:search.limit]]
+    items = [with_id(task_id(pool, seq), with_remaining(bytes(body), overlap, used))
+             for pool, seq, body, overlap, used in rows[:search.limit]]
     return items, len(rows) > search.limit
 
 

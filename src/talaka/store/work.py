@@ -15,7 +15,6 @@ for both backends. Invariants are kept by the database, not by luck of timing:
 from __future__ import annotations
 
 import random
-import re
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -27,7 +26,7 @@ from talaka.core.ids import task_id
 from talaka.core.mixer import ONE_TASK_A_SUITE, MixerConfig
 from talaka.core.pool_plan import PoolPlan
 from talaka.core.pools import pool_body_with_status
-from talaka.core.stored import with_id
+from talaka.core.stored import with_id, with_remaining
 from talaka.core.timefmt import format_time
 from talaka.store.dbapi import Connection, Dialect, slots
 from talaka.store.work_records import (
@@ -42,7 +41,6 @@ from talaka.store.work_records import (
 _encode = msgspec.json.encode
 _decode = msgspec.json.decode
 RESTRICTIONS = (b'"reserved_for"', b'"unavailable_for"')
-_REMAINING = re.compile(rb'"remaining_overlap":-?[0-9]+')
 EXTRA_CANDIDATES = 8
 SWEEP_BATCH = 500
 
@@ -54,22 +52,10 @@ def time_after(now: str, seconds: float) -> str:
 def assignment_from_row(row: Sequence[Any]) -> AssignmentRecord:
     (seq, pool_id, performer_no, user_id, suite_seq, status, created, expires, submitted, accepted, rejected,
      skipped, expired, reward, tasks, solutions, declined, comment) = row
-    return AssignmentRecord(seq, pool_id, performer_no, user_id, suite_seq, status, created, expires, submitted,
+    return AssignmentRecord(seq, pool_id, performer_no, user_id or "", suite_seq, status, created, expires, submitted,
                             accepted, rejected, skipped, expired, float(reward), _decode(bytes(tasks)),
                             bytes(solutions) if solutions is not None else None,
                             bytes(declined) if declined is not None else None, comment)
-
-
-def with_remaining(body: bytes, overlap: int | None, used: int) -> bytes:
-    """A stored task with `remaining_overlap` as it is now (the stored one is from its creation)."""
-    if overlap is None or not used:
-        return body
-    found = None
-    for found in _REMAINING.finditer(body):
-        pass
-    if found is None:
-        return body
-    return b'%s"remaining_overlap":%d%s' % (body[:found.start()], max(overlap - used, 0), body[found.end():])
 
 
 def _allowed(body: bytes, performer_id: str) -> bool:
@@ -252,8 +238,8 @@ def _own_assignment(conn: Connection, d: Dialect, performer_no: int, seq: int) -
     return assignment_from_row(row)
 
 
-def submit(conn: Connection, d: Dialect, performer_no: int, seq: int, plan: PoolPlan, solutions: bytes,
-           now: str) -> WorkOutcome:
+def submit(conn: Connection, d: Dialect, performer_no: int, performer_id: str, seq: int, plan: PoolPlan,
+           solutions: bytes, now: str) -> WorkOutcome:
     """Store valid solutions of an ACTIVE assignment before its deadline; accept at once when the
     pool auto-accepts. The caller has checked the solutions against `plan`."""
     w = d.w
@@ -264,14 +250,16 @@ def submit(conn: Connection, d: Dialect, performer_no: int, seq: int, plan: Pool
         status, accepted, auto_accept = "ACCEPTED", now, None
     else:
         status, accepted, auto_accept = "SUBMITTED", None, time_after(now, plan.auto_accept_period_days * 86_400)
-    changed = conn.execute(w.SUBMIT, (status, now, accepted, auto_accept, solutions, seq, performer_no, now))
-    record = _own_assignment(conn, d, performer_no, seq)
-    if record is None:
-        return WorkOutcome(refusal=REFUSED_NOT_FOUND)
-    if changed.rowcount != 1:
+    row = conn.execute(w.SUBMIT, (status, now, accepted, auto_accept, solutions, seq, performer_no, now)).fetchone()
+    if row is None:
+        record = _own_assignment(conn, d, performer_no, seq)
+        if record is None:
+            return WorkOutcome(refusal=REFUSED_NOT_FOUND)
         if record.status == "ACTIVE" and end_active(conn, d, seq, "EXPIRED", now):
             record.status, record.expired = "EXPIRED", now
         return WorkOutcome(record, refusal=REFUSED_STATUS)
+    record = assignment_from_row(row)
+    record.user_id = performer_id
     if record.suite_seq is not None:
         conn.execute(w.FINISH_SUITE, (record.suite_seq,))
     elif record.task_seqs:

@@ -87,7 +87,9 @@ class WorkQueries(Statements):
     ACTIVE_ASSIGNMENT: str = (ASSIGNMENT_SELECT + " WHERE a.performer_no = ? AND a.pool_id = ? "
                               "AND a.status = 'ACTIVE'")
     SUBMIT: str = ("UPDATE assignments SET status = ?, submitted = ?, accepted = ?, auto_accept = ?, solutions = ? "
-                   "WHERE seq = ? AND performer_no = ? AND status = 'ACTIVE' AND expires > ?")
+                   "WHERE seq = ? AND performer_no = ? AND status = 'ACTIVE' AND expires > ? RETURNING "
+                   + ASSIGNMENT_COLUMNS.replace("a.", "").replace("p.id", "NULL"))
+    ASSIGNMENT_ONLY: str = "SELECT " + ASSIGNMENT_COLUMNS.replace("p.id", "NULL") + " FROM assignments AS a WHERE a.seq = ?"
     END_ACTIVE: str = ("UPDATE assignments SET status = ?, skipped = ?, expired = ? "
                        "WHERE seq = ? AND status = 'ACTIVE' RETURNING tasks, suite_seq")
     REVIEW: str = ("UPDATE assignments SET status = ?, accepted = ?, rejected = ?, "

@@ -151,35 +151,56 @@ def _refused(outcome: WorkOutcome, raw_id: str) -> ConflictProblem:
                            code="INAPPROPRIATE_STATUS")
 
 
+async def _task_count(api: Api, record: AssignmentRecord) -> int:
+    if record.suite_seq is None:
+        return len(record.task_seqs)
+    found = await api.store.get_assignment(record.seq)
+    return len(found[1]) if found else 0
+
+
 async def submit(request: Request) -> Response:
+    """Check the answers against the project's output spec, then store them in one conditional
+    write; the first read takes no task bodies, since most submits never need them."""
     api, performer = await performer_authorized(request)
     raw_id = request.path_params["assignment_id"]
-    record, tasks = await _own(api, performer, raw_id)
+    pool_id, seq = assignment_seq(raw_id)
+    record = await api.store.get_assignment_record(seq)
+    if record is None or record.performer_no != performer.no or record.pool_id != pool_id:
+        raise not_yours(raw_id)
     body = await read_object(request, api.settings.max_performer_body_bytes, "submit")
     plan = await _plan(api, record.pool_id)
     now = now_text()
     if record.status == "ACTIVE" and record.expires <= now:
         raise _refused(await api.store.skip(performer.no, record.seq, now), raw_id)
+    task_count = await _task_count(api, record)
     for _ in range(STALE_RETRIES):
-        solutions, errors = check_submission(body, len(tasks), plan.output)
+        solutions, errors = check_submission(body, task_count, plan.output)
         if record.status != "ACTIVE":
-            if not errors and same_solutions(record.solutions, solutions):
-                return _answer(record, tasks, plan)
-            raise _refused(WorkOutcome(record), raw_id)
+            return await _repeated(api, performer, raw_id, record, solutions if not errors else None, plan)
         if errors:
             raise validation_error(errors, "submit")
         try:
-            outcome = await api.store.submit(performer.no, record.seq, plan, solutions, now)
+            outcome = await api.store.submit(performer.no, performer.id, record.seq, plan, solutions, now)
         except StalePlan:
             plan = await _plan(api, record.pool_id)
             continue
         if outcome.refusal is None and outcome.record is not None:
             return _answer(outcome.record, outcome.tasks, plan)
-        if outcome.record is not None and same_solutions(outcome.record.solutions, solutions):
-            return _answer(outcome.record, tasks, plan)
-        raise _refused(outcome, raw_id)
+        if outcome.record is None:
+            raise not_yours(raw_id)
+        return await _repeated(api, performer, raw_id, outcome.record, solutions, plan)
     raise ConflictProblem("The pool kept changing while the answers were being checked; try again",
                           code="CONFLICT_STATE")
+
+
+async def _repeated(api: Api, performer: PerformerRecord, raw_id: str, record: AssignmentRecord,
+                    solutions: bytes | None, plan: PoolPlan) -> Response:
+    """A submit of an assignment that is no longer ACTIVE: a retry of the submit that made it so
+    (the same answers) gets the assignment as it is; anything else is refused."""
+    if solutions is not None and same_solutions(record.solutions, solutions):
+        current, tasks = await _own(api, performer, raw_id)
+        return _answer(current, tasks, plan)
+    raise _refused(WorkOutcome(record), raw_id)
 
 
 async def skip(request: Request) -> Response:
