@@ -22,6 +22,8 @@ def with_remaining(body: bytes, overlap: int | None, used: int) -> bytes:
     if start < 0:
         return body
     digits = start + len(b'"remaining_overlap":')
+    while body[digits:digits + 1] == b" ":  # PostgreSQL's jsonb text puts a space after the colon
+        digits += 1
     end = digits
     while end < len(body) and body[end] in b"-0123456789":
         end += 1
