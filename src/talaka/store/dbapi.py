@@ -29,8 +29,9 @@ class Dialect(Protocol):
     def insert_tasks(self, conn: Connection, table: str, op_no: int, rows: list[Row]) -> Sequence[int]:
         """Insert task rows in order; return their sequence numbers, ascending."""
 
-    def lock_take(self, conn: Connection, performer_no: int, pool_id: int) -> None:
-        """Serialize takes of one performer in one pool until the transaction ends."""
+    def take_state(self, conn: Connection, performer_no: int, pool_id: int) -> Any:
+        """The pool's `(status, revision)` row (None when there is no such pool); where writers run
+        concurrently, also serializes takes of one performer until the transaction ends."""
 
 
 class Engine(Protocol):

@@ -20,7 +20,10 @@ NEXT_SEQS = "SELECT nextval('{table}_seq') FROM generate_series(1, %s)"
 INSERT_FEW = ("INSERT INTO {table} (seq, pool_id, op_no, item_idx, overlap, golden, created, body) "
               "VALUES (nextval('{table}_seq'), %s, {op_no}, %s, %s, %s, %s, %s) RETURNING seq")
 COPY_FROM_ROWS = 32
-TAKE_LOCK = "SELECT pg_advisory_xact_lock(%s::int, %s::int)"
+TAKE_LOCKS = 0x7A1A
+"""The advisory lock space of takes (the two-key form, so it never meets the migration lock)."""
+TAKE_STATE = ("SELECT p.status, p.revision FROM (SELECT pg_advisory_xact_lock(%s::int, %s::int)) AS locked "
+              "LEFT JOIN pools AS p ON p.id = %s")
 _FIXED = struct.Struct(">hiqiqiqii")
 _INT = struct.Struct(">ii")
 _LENGTH = struct.Struct(">i")
@@ -86,10 +89,12 @@ class PostgresDialect:
             copy.write(encode_copy(rows, seqs, op_no))
         return seqs
 
-    def lock_take(self, conn: Any, performer_no: int, pool_id: int) -> None:
-        """A transaction-scoped advisory lock on (performer, pool): a second take by the same
-        performer in the same pool waits for the first and then finds its assignment."""
-        conn.execute(TAKE_LOCK, (performer_no % 2**31, pool_id % 2**31))
+    def take_state(self, conn: Any, performer_no: int, pool_id: int) -> Any:
+        """One round trip: a transaction-scoped advisory lock per performer (a second take by the
+        same performer waits for the first and then finds its assignment; a performer takes one
+        suite at a time, so a lock per performer rather than per pool costs nothing) and the pool's
+        state."""
+        return conn.execute(TAKE_STATE, (TAKE_LOCKS, performer_no % 2**31, pool_id)).fetchone()
 
 
 class PostgresStore(SqlStore):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from typing import Any
 
 from talaka.core.batch import Row
 from talaka.store.queries import Queries
@@ -28,8 +29,9 @@ class SqliteDialect:
         last: int = conn.execute(LAST_ROWID).fetchone()[0]
         return range(last - len(rows) + 1, last + 1)
 
-    def lock_take(self, conn: sqlite3.Connection, performer_no: int, pool_id: int) -> None:
-        """Nothing to do: every write runs on the one writer thread, one after another."""
+    def take_state(self, conn: sqlite3.Connection, performer_no: int, pool_id: int) -> Any:
+        """No lock needed: every write runs on the one writer thread, one after another."""
+        return conn.execute(self.w.POOL_STATE, (pool_id,)).fetchone()
 
 
 class SqliteStore(SqlStore):

@@ -7,8 +7,8 @@ for both backends. Invariants are kept by the database, not by luck of timing:
   reads tasks with `used < overlap`, locking them on PostgreSQL (`FOR UPDATE SKIP LOCKED`);
 - never the same task twice to one performer: the primary key of `issued_tasks`;
 - one active assignment per performer and pool: a unique partial index, with takes of one
-  performer in one pool serialized (`Dialect.lock_take`) so that the second take answers the
-  first one's assignment instead of failing;
+  performer in one pool serialized (`Dialect.take_state`) so that
+  the second take answers the first one's assignment instead of failing;
 - a submit after the deadline changes nothing: the update is conditional on `expires > now`.
 """
 
@@ -115,12 +115,11 @@ def take(conn: Connection, d: Dialect, performer_no: int, performer_id: str, pla
          now: str) -> WorkOutcome:
     """Answer the performer's active assignment in the pool, or issue a new task suite."""
     w = d.w
-    state = conn.execute(w.POOL_STATE, (plan.pool_id,)).fetchone()
+    state = d.take_state(conn, performer_no, plan.pool_id)
     if state is None or state[0] != "OPEN":
         return WorkOutcome(refusal=REFUSED_NOT_OPEN)
     if state[1] != plan.revision:
         raise StalePlan(plan.pool_id)
-    d.lock_take(conn, performer_no, plan.pool_id)
     row = conn.execute(w.ACTIVE_ASSIGNMENT, (performer_no, plan.pool_id)).fetchone()
     if row is not None:
         active = assignment_from_row(row)
@@ -243,15 +242,16 @@ def submit(conn: Connection, d: Dialect, performer_no: int, performer_id: str, s
     """Store valid solutions of an ACTIVE assignment before its deadline; accept at once when the
     pool auto-accepts. The caller has checked the solutions against `plan`."""
     w = d.w
-    state = conn.execute(w.POOL_STATE, (plan.pool_id,)).fetchone()
-    if state is not None and state[1] != plan.revision:
-        raise StalePlan(plan.pool_id)
     if plan.auto_accept:
         status, accepted, auto_accept = "ACCEPTED", now, None
     else:
         status, accepted, auto_accept = "SUBMITTED", None, time_after(now, plan.auto_accept_period_days * 86_400)
-    row = conn.execute(w.SUBMIT, (status, now, accepted, auto_accept, solutions, seq, performer_no, now)).fetchone()
+    row = conn.execute(w.SUBMIT, (status, now, accepted, auto_accept, solutions, seq, performer_no, now,
+                                  plan.revision)).fetchone()
     if row is None:
+        state = conn.execute(w.POOL_STATE, (plan.pool_id,)).fetchone()
+        if state is not None and state[1] != plan.revision:
+            raise StalePlan(plan.pool_id)
         record = _own_assignment(conn, d, performer_no, seq)
         if record is None:
             return WorkOutcome(refusal=REFUSED_NOT_FOUND)

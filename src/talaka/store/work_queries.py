@@ -87,7 +87,8 @@ class WorkQueries(Statements):
     ACTIVE_ASSIGNMENT: str = (ASSIGNMENT_SELECT + " WHERE a.performer_no = ? AND a.pool_id = ? "
                               "AND a.status = 'ACTIVE'")
     SUBMIT: str = ("UPDATE assignments SET status = ?, submitted = ?, accepted = ?, auto_accept = ?, solutions = ? "
-                   "WHERE seq = ? AND performer_no = ? AND status = 'ACTIVE' AND expires > ? RETURNING "
+                   "WHERE seq = ? AND performer_no = ? AND status = 'ACTIVE' AND expires > ? "
+                   "AND EXISTS (SELECT 1 FROM pools WHERE id = assignments.pool_id AND revision = ?) RETURNING "
                    + ASSIGNMENT_COLUMNS.replace("a.", "").replace("p.id", "NULL"))
     ASSIGNMENT_ONLY: str = "SELECT " + ASSIGNMENT_COLUMNS.replace("p.id", "NULL") + " FROM assignments AS a WHERE a.seq = ?"
     END_ACTIVE: str = ("UPDATE assignments SET status = ?, skipped = ?, expired = ? "
@@ -121,6 +122,18 @@ def _locking(statement: str) -> str:
     return statement.replace("?", "%s") + " FOR UPDATE OF t SKIP LOCKED"
 
 
+def _in_seq_order(statement: str) -> str:
+    """A counter update over many tasks that locks them in seq order first: submits and expiries of
+    suites sharing tasks (overlap 3 means three suites of the same ten tasks) would otherwise lock
+    them in whatever order each plan visits them, and deadlock."""
+    where = "WHERE seq IN ({slots}) AND overlap IS NOT NULL"
+    assert where in statement
+    return statement.replace("?", "%s").replace(where, "WHERE seq IN (SELECT seq FROM tasks WHERE seq IN ({slots}) "
+                                                       "AND overlap IS NOT NULL ORDER BY seq FOR UPDATE)")
+
+
 SQLITE = WorkQueries().for_dialect("?")
 POSTGRES = WorkQueries().for_dialect("%s", OPEN_TASKS=_locking(WorkQueries.OPEN_TASKS),
-                                     OPEN_SUITES=_locking(WorkQueries.OPEN_SUITES))
+                                     OPEN_SUITES=_locking(WorkQueries.OPEN_SUITES),
+                                     USE_TASKS=_in_seq_order(WorkQueries.USE_TASKS),
+                                     FINISH_TASKS=_in_seq_order(WorkQueries.FINISH_TASKS))
