@@ -36,7 +36,7 @@ CHECKS = {
 }
 PATCHABLE = frozenset({"private_name", "private_comment", "public_description", "public_instructions",
                        "priority"})
-DEFAULTS_CHECKS = {"default_overlap_for_new_task_suites": is_positive, "default_overlap_for_new_tasks": is_positive}
+DEFAULTS_CHECKS = {"default_overlap_for_new_task_suites": is_count, "default_overlap_for_new_tasks": is_positive}
 MIXER_COUNTS = ("real_tasks_count", "golden_tasks_count", "training_tasks_count")
 
 
