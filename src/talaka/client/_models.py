@@ -1,4 +1,5 @@
-"""Wire models: msgspec Structs in the Toloka API v1 JSON shape, with toloka-kit's names.
+"""Wire models: msgspec Structs in the Toloka API v1 JSON shape, with toloka-kit's names, and those
+of Talaka's performer API (`PerformerAssignment`, `PoolOffer`, ...).
 
 Each model decodes and validates in one pass. Fields the server sends that a model does not know
 are ignored, so a newer server never breaks an older SDK. Unset fields (None) are not sent.
