@@ -1,107 +1,39 @@
-"""`GET /openapi.json`: the OpenAPI 3.1 description of everything served under `/api/v1`.
+"""Projects, pools, tasks, task suites and operations: the Toloka objects of `/api/v1`, as sent and as
+stored, and the routes that create, find, change and open them.
 
-Fuzzers (schemathesis) and client generators take the document at its word, so it describes what
-the routes really answer, not what Toloka documents: optional fields sent as `null` are stored
-and echoed as `null`, unknown fields are echoed (`additionalProperties: true`), and every error
-is the one `{request_id, code, message, payload}` envelope. It is built from Python data in small
-functions, one per resource; the search parameters come from the same `Resource` tables the
-parser uses, so a filter cannot be served without being described. The bytes are encoded once at
-import: the document cannot change while a process runs.
+The schemas describe what the routes really answer, not what Toloka documents: optional fields sent as
+`null` are stored and echoed as `null`, and unknown fields are echoed (`additionalProperties: true`).
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-import msgspec
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
-
-from talaka import __version__
 from talaka.api import search_params as sp
-from talaka.api.http import json_bytes
+from talaka.api.openapi.schema import (
+    ANY_OBJECT,
+    COUNT,
+    FLAG,
+    NUMBER,
+    NUMERIC_ID,
+    STRINGS,
+    TASK_ID,
+    TEXT,
+    TIME_IN,
+    TIMESTAMP,
+    V1,
+    Schema,
+    json_response,
+    map_of,
+    nullable,
+    obj,
+    op,
+    query,
+    ref,
+    search_query,
+    status_change,
+)
 from talaka.core.batch import STRING_LISTS
 from talaka.core.fieldspec import FIELD_TYPES, INT64_MAX, INT64_MIN, MAX_FIELDS
 from talaka.core.overlap import MAX_OVERLAP
-from talaka.store.search import OPERATORS
-
-Schema = dict[str, Any]
-V1 = "/api/v1"
-JSON = "application/json"
-
-_YEAR = "(000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})"
-_DAY = ("((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)"
-        "|02-(0[1-9]|1[0-9]|2[0-8]))")
-_TIME = r"(T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,9})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?)?"
-TIME_IN: Schema = {"type": "string", "pattern": f"^{_YEAR}-{_DAY}{_TIME}$",
-                   "description": "ISO 8601; without an offset it is UTC (February 29 is left out here)"}
-TIMESTAMP: Schema = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$",
-                     "description": "Naive UTC with six fractional digits, set by the server"}
-NUMERIC_ID: Schema = {"type": "string", "pattern": "^[0-9]{1,18}$", "description": 'A decimal id, e.g. "21"'}
-TASK_ID: Schema = {"type": "string", "pattern": "^[0-9a-f]{10}--[0-9a-f]{24}$",
-                   "description": "Pool id and sequence in hex: string order is creation order"}
-COUNT: Schema = {"type": "integer", "minimum": 0}
-STRINGS: Schema = {"type": "array", "items": {"type": "string"}}
-ANY_OBJECT: Schema = {"type": "object", "additionalProperties": True}
-
-
-def ref(name: str, kind: str = "schemas") -> Schema:
-    return {"$ref": f"#/components/{kind}/{name}"}
-
-
-def nullable(schema: Schema) -> Schema:
-    """The schema or `null`: an optional field sent as `null` is accepted, stored and echoed so."""
-    widened = {**schema, "type": [schema["type"], "null"]}
-    return widened | ({"enum": [*schema["enum"], None]} if "enum" in schema else {})
-
-
-FLAG, TEXT, NUMBER = nullable({"type": "boolean"}), nullable({"type": "string"}), nullable({"type": "number"})
-
-
-def obj(properties: dict[str, Schema], required: tuple[str, ...] = (), *, extra: bool = True,
-        description: str | None = None) -> Schema:
-    """An object; `extra` says whether unknown fields pass (and are echoed) or are refused."""
-    schema: Schema = {"type": "object", "properties": properties, "additionalProperties": extra}
-    if required:
-        schema["required"] = list(required)
-    if description:
-        schema["description"] = description
-    return schema
-
-
-def map_of(value: Schema, keys: str, description: str) -> Schema:
-    return {"type": "object", "propertyNames": {"pattern": keys}, "additionalProperties": value,
-            "description": description}
-
-
-def common_schemas() -> dict[str, Schema]:
-    """Errors and the requester: the shapes every route shares."""
-    string: Schema = {"type": "string"}
-    return {
-        "FieldValidationError": obj({"code": string, "message": string, "params": {"type": "array"}},
-                                    ("code", "message"), extra=False),
-        "FieldValidationErrors": map_of(ref("FieldValidationError"), "^.+$",
-                                        "Dotted field path (input_values.image) -> its problem"),
-        "ItemValidationErrors": map_of(ref("FieldValidationErrors"), "^[0-9]+$",
-                                       "Index in the request array -> the item's problems"),
-        "ErrorEnvelope": obj({
-            "request_id": string | {"description": "Also the X-Request-Id header, and in the server log"},
-            "code": string | {"description": (
-                "Picks the client's exception: VALIDATION_ERROR, AUTHENTICATION_ERROR, DOES_NOT_EXIST, "
-                "CONFLICT_STATE, OPERATION_ALREADY_EXISTS, EMPTY_POOL, POOL_INAPPROPRIATE_STATUS, "
-                "INAPPROPRIATE_STATUS, PAYLOAD_TOO_LARGE, TOO_MANY_REQUESTS, INTERNAL_ERROR, ...")},
-            "message": string | {"description": "What went wrong and what to do"},
-            "payload": {"type": ["object", "null"], "description": (
-                "VALIDATION_ERROR: field path -> FieldValidationError (item index -> those for batches); "
-                "TOO_MANY_REQUESTS: {limit, window, reset_seconds}; PAYLOAD_TOO_LARGE: {max_body_bytes}")},
-        }, ("request_id", "code", "message", "payload"), extra=False),
-        "Requester": obj({"id": NUMERIC_ID, "balance": {"type": "number"},
-                          "public_name": obj({"EN": string}, ("EN",)),
-                          "company": obj({"id": NUMERIC_ID, "superintendent_id": NUMERIC_ID},
-                                         ("id", "superintendent_id"))},
-                         ("id", "balance", "public_name", "company")),
-    }
 
 
 def _field_spec(field_type: str) -> Schema:
@@ -275,8 +207,10 @@ def operation_schemas() -> dict[str, Schema]:
     flags = {name: {"type": "boolean"} for name in ("skip_invalid_items", "allow_defaults", "open_pool")}
     counts = {f"{name}_count": COUNT for name in ("items", "valid", "invalid", "created")}
     types = ["TASK.BATCH_CREATE", "TASK_SUITE.BATCH_CREATE", "POOL.OPEN", "POOL.CLOSE", "POOL.ARCHIVE",
-             "PROJECT.ARCHIVE"]
+             "PROJECT.ARCHIVE", "ANALYTICS"]
     log_types = ["TASK_CREATE", "TASK_VALIDATE", "TASK_SUITE_CREATE", "TASK_SUITE_VALIDATE"]
+    analytics = {"type": "array", "items": ref("AnalyticsRequest")}
+    results = {"type": "array", "items": ref("AnalyticsResult")}
     return {
         "Operation": obj({
             "id": {"type": "string", "description": "The request's operation_id, else a new UUID"},
@@ -284,9 +218,11 @@ def operation_schemas() -> dict[str, Schema]:
             "status": {"type": "string", "enum": ["PENDING", "RUNNING", "SUCCESS", "FAIL"]},
             "submitted": TIMESTAMP, "started": TIMESTAMP, "finished": TIMESTAMP,
             "progress": {"type": "integer", "minimum": 0, "maximum": 100},
-            "parameters": obj(flags | {"pool_id": NUMERIC_ID, "project_id": NUMERIC_ID}, description=(
-                "Batch creates: the three flags; pool operations: pool_id; project archive: project_id")),
-            "details": obj(counts, description="Batch creates: counts so far; status changes: {}"),
+            "parameters": obj(flags | {"pool_id": NUMERIC_ID, "project_id": NUMERIC_ID, "value": analytics},
+                              description=("Batch creates: the three flags; pool operations: pool_id; "
+                                           "project archive: project_id; ANALYTICS: value, the requests")),
+            "details": obj(counts | {"value": results}, description=(
+                "Batch creates: counts so far; status changes: {}; ANALYTICS: value, a result per request")),
         }, ("id", "type", "status", "submitted", "progress", "parameters", "details"), extra=False),
         "OperationLogItem": obj({
             "type": {"type": "string", "enum": log_types}, "success": {"type": "boolean"},
@@ -296,100 +232,6 @@ def operation_schemas() -> dict[str, Schema]:
                                                         "path -> FieldValidationError"},
         }, ("type", "success", "input", "output"), extra=False),
     }
-
-
-ERRORS = {400: ("BadRequest", "VALIDATION_ERROR: a malformed body or query parameter, or an unusable object"),
-          401: ("Unauthorized", "AUTHENTICATION_ERROR: the Authorization header is missing or wrong"),
-          404: ("NotFound", "DOES_NOT_EXIST: no such object among yours"),
-          409: ("Conflict", "The object's state forbids this (EMPTY_POOL, OPERATION_ALREADY_EXISTS, ...)"),
-          413: ("PayloadTooLarge", "PAYLOAD_TOO_LARGE: the body exceeds the server's limit"),
-          415: ("UnsupportedMediaType", "UNSUPPORTED_MEDIA_TYPE: a body not sent as application/json"),
-          429: ("TooManyRequests", "TOO_MANY_REQUESTS: a task-creating quota is used up; no Retry-After"),
-          500: ("InternalError", "INTERNAL_ERROR: a bug; the request_id is in the server log"),
-          503: ("ServiceUnavailable", "REMOTE_SERVICE_UNAVAILABLE: the database refused; nothing was kept")}
-RATE_HEADERS = ("RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset")
-
-
-def headers(*, rate: bool = False) -> dict[str, Schema]:
-    """X-Request-Id is on every answer; RateLimit-* on the task-creating answers that were counted."""
-    found: dict[str, Schema] = {"X-Request-Id": ref("X-Request-Id", "headers")}
-    if rate:
-        found |= {name: ref(name, "headers") for name in RATE_HEADERS}
-    return found
-
-
-def components() -> Schema:
-    schemas = (common_schemas() | field_spec_schemas() | project_schemas() | pool_schemas() | task_schemas()
-               | operation_schemas())
-    schemas |= {f"{name}Page": obj({"items": {"type": "array", "items": ref(name)},
-                                    "has_more": {"type": "boolean"}}, ("items", "has_more"), extra=False)
-                for name in ("Project", "Pool", "Task", "TaskSuite", "Operation")}
-    envelope = {JSON: {"schema": ref("ErrorEnvelope")}}
-    responses = {name: {"description": text, "headers": headers(), "content": envelope}
-                 for name, text in ERRORS.values()}
-    responses["TooManyRequests"]["headers"] = headers() | {
-        name: {"required": True, "schema": {"type": "integer"}} for name in RATE_HEADERS}
-    header_docs: dict[str, Schema] = {name: {"schema": {"type": "integer"}, "description": "Creation quota"}
-                                      for name in RATE_HEADERS}
-    header_docs["X-Request-Id"] = {"required": True, "schema": {"type": "string"},
-                                   "description": "The request's id, also in error bodies and the server log"}
-    ids = (("ProjectId", "project_id", "A project"), ("PoolId", "pool_id", "A pool"),
-           ("TaskId", "task_id", "A task (or task suite)"), ("OperationId", "operation_id", "An operation"))
-    path_id = {"type": "string", "minLength": 1}
-    parameters = {key: {"name": name, "in": "path", "required": True, "schema": path_id,
-                        "description": f"{what} id; any other string gets 404"} for key, name, what in ids}
-    return {"schemas": schemas, "responses": responses, "headers": header_docs, "parameters": parameters,
-            "securitySchemes": {"OAuth": {
-                "type": "apiKey", "in": "header", "name": "Authorization",
-                "description": "`OAuth <token>` (`ApiKey <token>` and `Bearer <token>` work too); "
-                               "create a token with `talaka requester create NAME`"}}}
-
-
-def query(name: str, schema: Schema, description: str = "") -> Schema:
-    found: Schema = {"name": name, "in": "query", "schema": schema}
-    return found | ({"description": description} if description else {})
-
-
-def search_query(resource: sp.Resource) -> list[Schema]:
-    """The filters `parse_search` takes for `resource`, typed by the parser each one goes through."""
-    text: Schema = {"type": "string"}
-    types: dict[sp.Parser, Schema] = {
-        sp.numeric_id: NUMERIC_ID, sp.task_id: TASK_ID, sp.timestamp: TIME_IN, sp.text: text,
-        sp.integer: {"type": "integer", "minimum": 1 - 10**17, "maximum": 10**18 - 1}}
-    found = [query(name, types[parser], "Equal to") for name, parser in resource.equals.items()]
-    found += [query(f"{name}_{op}", types[parser]) for name, parser in resource.ranges.items()
-              for op in OPERATORS]
-    key = rf"\s*[-+]*({'|'.join(sorted(resource.sort_keys))})\s*"
-    found.append(query("sort", {"type": "string", "pattern": f"^{key}(,{key})*$"},
-                       "Comma-separated sort keys; '-' means descending"))
-    found.append(query("limit", {"type": "integer", "minimum": 1, "maximum": resource.max_limit,
-                                 "default": resource.default_limit}))
-    return found
-
-
-def json_response(description: str, schema: Schema, *, rate: bool = False) -> Schema:
-    return {"description": description, "headers": headers(rate=rate), "content": {JSON: {"schema": schema}}}
-
-
-def op(op_id: str, summary: str, success: dict[int, Schema], errors: tuple[int, ...] = (), *,
-       params: list[Schema] | None = None, body: Schema | None = None) -> Schema:
-    """One operation. Every authenticated one may answer 400 (an unknown query parameter), 401, 500
-    and 503; one with a body may also answer 413 and 415."""
-    found: Schema = {"operationId": op_id, "summary": summary}
-    if params:
-        found["parameters"] = params
-    if body is not None:
-        found["requestBody"] = {"required": True, "content": {JSON: {"schema": body}}}
-    codes = {400, 401, 500, 503, *errors} | ({413, 415} if body is not None else set())
-    found["responses"] = {str(code): answer for code, answer in sorted(success.items())}
-    found["responses"] |= {str(code): ref(ERRORS[code][0], "responses") for code in sorted(codes)}
-    return found
-
-
-def status_change(op_id: str, summary: str, param: str) -> Schema:
-    return {"parameters": [ref(param, "parameters")], "post": op(op_id, summary, {
-        202: json_response("Done at once, recorded as a finished operation", ref("Operation")),
-        204: {"description": "Already in that status: nothing done", "headers": headers()}}, (404, 409))}
 
 
 def project_paths() -> dict[str, Schema]:
@@ -489,40 +331,3 @@ def operation_paths() -> dict[str, Schema]:
             "get_operation_log", "A batch create's log by item index (empty for status changes), one page",
             {200: json_response("The log", log)}, (404,))},
     }
-
-
-def paths() -> dict[str, Schema]:
-    """Every route, tagged by its resource; `/openapi.json` itself needs no token."""
-    found = ({f"{V1}/requester": {"get": op("get_requester", "Who the token belongs to", {
-                 200: json_response("The requester", ref("Requester"))})}}
-             | project_paths() | pool_paths() | task_paths("Task", "tasks", "task")
-             | task_paths("TaskSuite", "task-suites", "task_suite") | operation_paths())
-    for path, item in found.items():
-        for method, operation in item.items():
-            if method != "parameters":
-                operation["tags"] = [path.removeprefix(V1 + "/").split("/")[0]]
-    found["/openapi.json"] = {"get": {
-        "operationId": "get_openapi", "summary": "This document", "tags": ["meta"], "security": [],
-        "responses": {"200": json_response("OpenAPI 3.1", ANY_OBJECT)}}}
-    return found
-
-
-def build_document() -> Schema:
-    """The whole OpenAPI 3.1 document as plain data (what `/openapi.json` serves, encoded)."""
-    return {
-        "openapi": "3.1.0",
-        "info": {"title": "Talaka", "version": __version__, "description": (
-            "Self-hosted task pools over the Toloka API v1 wire format. Every error body is "
-            "{request_id, code, message, payload}; times are naive UTC ISO 8601.")},
-        "servers": [{"url": "/"}], "security": [{"OAuth": []}], "paths": paths(), "components": components(),
-    }
-
-
-DOCUMENT = msgspec.json.encode(build_document())
-
-
-async def openapi_json(request: Request) -> Response:
-    return json_bytes(DOCUMENT)
-
-
-routes = [Route("/openapi.json", openapi_json, methods=["GET"])]
