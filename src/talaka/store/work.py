@@ -303,44 +303,42 @@ def accept_due(conn: Connection, d: Dialect, now: str) -> int:
     return sum(conn.execute(d.w.AUTO_ACCEPT, (now, seq)).rowcount for seq in due)
 
 
-class _PoolTimes(msgspec.Struct):
-    will_expire: str | None = None
+class _CloseDelay(msgspec.Struct):
     auto_close_after_complete_delay_seconds: int = 0
 
 
-_decode_times = msgspec.json.Decoder(_PoolTimes).decode
+_decode_delay = msgspec.json.Decoder(_CloseDelay).decode
 
 
 def close_finished_pools(conn: Connection, d: Dialect, now: str) -> list[tuple[int, str]]:
     """Close open pools that expired (`will_expire`) or whose work is done; `(pool id, reason)` each.
 
     A pool is done when it has general work, none of it lacks answers and nothing is ACTIVE; it
-    closes `auto_close_after_complete_delay_seconds` after it was first seen done.
+    closes `auto_close_after_complete_delay_seconds` after it was first seen done. Each question
+    is one statement over all open pools (index probes per pool inside the database), so a sweep
+    costs a few statements however many pools are open.
     """
     w = d.w
     closed: list[tuple[int, str]] = []
-    for pool_id, body, complete_since in conn.execute(w.OPEN_POOL_STATES).fetchall():
+    for pool_id, body in conn.execute(w.EXPIRED_POOLS, (now,)).fetchall():
+        _close(conn, d, pool_id, bytes(body), "EXPIRED", now)
+        closed.append((pool_id, "EXPIRED"))
+    done = set()
+    for pool_id, body, complete_since in conn.execute(w.DONE_POOLS).fetchall():
+        done.add(pool_id)
         body = bytes(body)
         try:
-            times = _decode_times(body)
+            delay = max(_decode_delay(body).auto_close_after_complete_delay_seconds, 0)
         except msgspec.ValidationError:
-            times = _PoolTimes()
-        if times.will_expire is not None and times.will_expire <= now:
-            _close(conn, d, pool_id, body, "EXPIRED", now)
-            closed.append((pool_id, "EXPIRED"))
-            continue
-        done = (conn.execute(w.POOL_UNFINISHED, (pool_id, pool_id, pool_id)).fetchone() is None
-                and conn.execute(w.POOL_HAS_GENERAL, (pool_id, pool_id)).fetchone() is not None)
-        if not done:
-            if complete_since is not None:
-                conn.execute(w.SET_COMPLETE_SINCE, (None, pool_id))
-            continue
-        since = complete_since or now
-        if time_after(since, max(times.auto_close_after_complete_delay_seconds, 0)) <= now:
+            delay = 0
+        if time_after(complete_since or now, delay) <= now:
             _close(conn, d, pool_id, body, "COMPLETED", now)
             closed.append((pool_id, "COMPLETED"))
         elif complete_since is None:
             conn.execute(w.SET_COMPLETE_SINCE, (now, pool_id))
+    for (pool_id,) in conn.execute(w.WAITING_POOLS).fetchall():
+        if pool_id not in done:
+            conn.execute(w.SET_COMPLETE_SINCE, (None, pool_id))
     return closed
 
 

@@ -42,19 +42,19 @@ class WorkQueries(Statements):
         "JOIN requesters ON requesters.id = pools.requester_id WHERE pools.id = ?")
     POOL_STATE: str = "SELECT status, revision FROM pools WHERE id = ?"
     OPEN_POOLS: str = "SELECT id, revision FROM pools WHERE status = 'OPEN'"
-    OPEN_POOL_STATES: str = "SELECT id, body, complete_since FROM pools WHERE status = 'OPEN'"
+    DONE_POOLS: str = (
+        "SELECT p.id, p.body, p.complete_since FROM pools AS p WHERE p.status = 'OPEN' "
+        "AND NOT EXISTS (SELECT 1 FROM tasks WHERE pool_id = p.id AND golden = 0 "
+        "AND (overlap IS NULL OR done < overlap)) AND NOT EXISTS (SELECT 1 FROM task_suites WHERE pool_id = p.id "
+        "AND golden = 0 AND (overlap IS NULL OR done < overlap)) AND NOT EXISTS (SELECT 1 FROM assignments "
+        "WHERE pool_id = p.id AND status = 'ACTIVE') AND (EXISTS (SELECT 1 FROM tasks WHERE pool_id = p.id "
+        "AND golden = 0) OR EXISTS (SELECT 1 FROM task_suites WHERE pool_id = p.id AND golden = 0))")
+    EXPIRED_POOLS: str = ("SELECT id, body FROM pools WHERE status = 'OPEN' "
+                          "AND json_extract(CAST(body AS TEXT), '$.will_expire') <= ?")
+    WAITING_POOLS: str = "SELECT id FROM pools WHERE status = 'OPEN' AND complete_since IS NOT NULL"
     SET_COMPLETE_SINCE: str = "UPDATE pools SET complete_since = ? WHERE id = ? AND status = 'OPEN'"
     CLOSE_POOL: str = ("UPDATE pools SET status = 'CLOSED', body = ?, complete_since = NULL "
                        "WHERE id = ? AND status = 'OPEN'")
-    POOL_BODY: str = "SELECT body FROM pools WHERE id = ?"
-    POOL_HAS_GENERAL: str = ("SELECT 1 WHERE EXISTS (SELECT 1 FROM tasks WHERE pool_id = ? AND golden = 0) "
-                             "OR EXISTS (SELECT 1 FROM task_suites WHERE pool_id = ? AND golden = 0)")
-    POOL_UNFINISHED: str = (
-        "SELECT 1 WHERE EXISTS (SELECT 1 FROM tasks WHERE pool_id = ? AND golden = 0 "
-        "AND (overlap IS NULL OR done < overlap)) OR EXISTS (SELECT 1 FROM task_suites WHERE pool_id = ? "
-        "AND golden = 0 AND (overlap IS NULL OR done < overlap)) OR EXISTS (SELECT 1 FROM assignments "
-        "WHERE pool_id = ? AND status = 'ACTIVE')")
-
     OPEN_TASKS: str = (
         "SELECT t.seq, t.overlap, t.body FROM tasks AS t WHERE t.pool_id = ? AND t.golden = 0 "
         "AND (t.overlap IS NULL OR t.used < t.overlap) AND t.seq > ? AND " + NOT_ISSUED
@@ -135,5 +135,8 @@ def _in_seq_order(statement: str) -> str:
 SQLITE = WorkQueries().for_dialect("?")
 POSTGRES = WorkQueries().for_dialect("%s", OPEN_TASKS=_locking(WorkQueries.OPEN_TASKS),
                                      OPEN_SUITES=_locking(WorkQueries.OPEN_SUITES),
+                                     EXPIRED_POOLS=WorkQueries.EXPIRED_POOLS.replace("?", "%s").replace(
+                                         "json_extract(CAST(body AS TEXT), '$.will_expire')",
+                                         "(body ->> 'will_expire')"),
                                      USE_TASKS=_in_seq_order(WorkQueries.USE_TASKS),
                                      FINISH_TASKS=_in_seq_order(WorkQueries.FINISH_TASKS))
