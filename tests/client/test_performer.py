@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import subprocess
+import sys
+import textwrap
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -21,6 +25,8 @@ from tests.client.pools import image_tasks
 from tests.client.test_core import SETTINGS, drive, envelope, reply
 from tests.support.api import IMAGE_PROJECT
 from tests.support.server import ServerProcess
+
+ROOT = Path(__file__).resolve().parents[2]
 
 ACTIVE: dict[str, Any] = {
     "id": "0000000c--000000000000000000000001", "pool_id": "12", "project_id": "3", "status": "ACTIVE",
@@ -298,3 +304,33 @@ def test_the_async_performer_does_the_same_work(server: ServerProcess, client: t
             return [a.id async for a in performer.iter_assignments(pool_id=pool_id)]
 
     assert len(asyncio.run(work())) == 1
+
+
+def test_the_new_methods_are_typed(tmp_path: Path) -> None:
+    """mypy sees the real types of the performer's and the assignments' calls, not Any."""
+    snippet = tmp_path / "uses_sdk.py"
+    snippet.write_text(textwrap.dedent("""
+        import talaka
+
+        async def main() -> None:
+            performer = talaka.Performer("http://127.0.0.1:8000", "token")
+            reveal_type(performer.take("1"))
+            reveal_type(performer.pools())
+            reveal_type(performer.take("1").tasks[0].input_values)
+            twin = talaka.AsyncPerformer("http://127.0.0.1:8000", "token")
+            reveal_type(await twin.submit("a", [{"label": "cat"}]))
+            client = talaka.Client("http://127.0.0.1:8000", "token")
+            reveal_type(client.get_assignments(pool_id="1", status=["SUBMITTED", "ACCEPTED"]))
+            reveal_type(client.wait_pool("1"))
+            reveal_type(await talaka.AsyncClient("http://127.0.0.1:8000", "token").get_assignment("a"))
+    """))
+    command = [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir", str(tmp_path),
+               str(snippet)]
+    done = subprocess.run(command, check=False, capture_output=True, text=True, cwd=ROOT)
+    revealed = [line.split("Revealed type is ")[1].strip('"') for line in done.stdout.splitlines()
+                if "Revealed type" in line]
+    for prefix in ("builtins.", "typing.", "collections.abc.", "talaka.client._models."):
+        revealed = [text.replace(prefix, "") for text in revealed]
+    assert revealed == ["PerformerAssignment", "list[PoolOffer]", "dict[str, Any]", "PerformerAssignment",
+                        "Iterator[Assignment]", "Pool", "Assignment"], done.stdout
+    assert done.returncode == 0, done.stdout
