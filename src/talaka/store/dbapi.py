@@ -22,6 +22,8 @@ class Dialect(Protocol):
     q: Queries
     w: WorkQueries
     placeholder: str
+    skips_locked: bool
+    """Whether frontier reads skip rows other transactions have locked (PostgreSQL)."""
 
     def json(self, body: bytes) -> Any:
         """A JSON body as this driver binds it to a JSON column."""

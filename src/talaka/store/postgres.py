@@ -61,6 +61,7 @@ def encode_copy(rows: list[Row], seqs: Sequence[int], op_no: int) -> bytes:
 
 class PostgresDialect:
     placeholder = "%s"
+    skips_locked = True
     q = Queries().for_dialect(
         "%s",
         ADVANCE_OPERATION=Queries.ADVANCE_OPERATION.replace("?", "%s").replace(

@@ -19,6 +19,7 @@ class SqliteDialect:
     q = Queries().for_dialect("?")
     w: WorkQueries = WORK_SQLITE
     placeholder = "?"
+    skips_locked = False
 
     def json(self, body: bytes) -> bytes:
         return body

@@ -30,6 +30,7 @@ from talaka.core.stored import with_id, with_remaining
 from talaka.core.timefmt import format_time
 from talaka.store.dbapi import Connection, Dialect, slots
 from talaka.store.work_records import (
+    REFUSED_BUSY,
     REFUSED_NO_TASKS,
     REFUSED_NOT_FOUND,
     REFUSED_NOT_OPEN,
@@ -41,7 +42,6 @@ from talaka.store.work_records import (
 _encode = msgspec.json.encode
 _decode = msgspec.json.decode
 RESTRICTIONS = (b'"reserved_for"', b'"unavailable_for"')
-EXTRA_CANDIDATES = 8
 SWEEP_BATCH = 500
 
 
@@ -72,11 +72,14 @@ def _allowed(body: bytes, performer_id: str) -> bool:
 def _collect(conn: Connection, sql: str, pool_id: int, start: int, performer_no: int, performer_id: str,
              need: int, stop: int | None = None) -> list[tuple[int, int | None, bytes]]:
     """Up to `need` candidates `(seq, overlap, body)` from `start` on, in seq order, that this
-    performer may have; pages on past restricted ones without rereading."""
+    performer may have; pages on past restricted ones without rereading.
+
+    Never asks for more rows than it still needs: on PostgreSQL the read locks what it returns
+    until the transaction ends, and a spare row locked here is a row another taker skips."""
     found: list[tuple[int, int | None, bytes]] = []
     after = start
     while len(found) < need:
-        batch = need - len(found) + EXTRA_CANDIDATES
+        batch = need - len(found)
         rows = conn.execute(sql, (pool_id, after, performer_no, batch)).fetchall()
         for seq, overlap, body in rows:
             if stop is not None and seq >= stop:
@@ -132,8 +135,19 @@ def take(conn: Connection, d: Dialect, performer_no: int, performer_id: str, pla
         suites = _collect(conn, w.OPEN_SUITES, plan.pool_id, 0, performer_no, performer_id, 1)
         if suites:
             return _issue_suite(conn, d, performer_no, performer_id, plan, suites[0], now, expires)
+        if _others_hold(conn, d, w.PEEK_SUITES, plan.pool_id, performer_no, performer_id, 0, 1):
+            return WorkOutcome(refusal=REFUSED_BUSY)
         mixer = ONE_TASK_A_SUITE
     return _issue_mixed(conn, d, performer_no, performer_id, plan, mixer, now, expires)
+
+
+def _others_hold(conn: Connection, d: Dialect, peek: str, pool_id: int, performer_no: int, performer_id: str,
+                 found: int, need: int) -> bool:
+    """Whether the locking read came back short only because other takes hold rows it would have
+    taken (they may leave overlap on them): then the take is tried again, not refused."""
+    if not d.skips_locked or found >= need:
+        return False
+    return len(_collect(conn, peek, pool_id, 0, performer_no, performer_id, need)) > found
 
 
 def _issue_mixed(conn: Connection, d: Dialect, performer_no: int, performer_id: str, plan: PoolPlan,
@@ -143,11 +157,13 @@ def _issue_mixed(conn: Connection, d: Dialect, performer_no: int, performer_id: 
                if mixer.real_tasks_count else [])
     golden = (_golden(conn, d, plan.pool_id, performer_no, performer_id, mixer.golden_tasks_count)
               if mixer.golden_tasks_count else [])
+    if _others_hold(conn, d, w.PEEK_TASKS, plan.pool_id, performer_no, performer_id, len(general),
+                    mixer.real_tasks_count):
+        _give_back_golden(conn, d, golden)
+        return WorkOutcome(refusal=REFUSED_BUSY)
     sizes = mixer.suite_size(len(general), len(golden))
     if sizes is None:
-        for seq, overlap, _ in golden:
-            if overlap is not None:
-                conn.execute(w.USE_TASKS.format(slots=d.placeholder), (-1, seq))
+        _give_back_golden(conn, d, golden)
         return WorkOutcome(refusal=REFUSED_NO_TASKS)
     chosen = mixer.arrange(general[:sizes[0]] + golden[:sizes[1]])
     seqs = [seq for seq, _, _ in chosen]
@@ -161,6 +177,13 @@ def _issue_mixed(conn: Connection, d: Dialect, performer_no: int, performer_id: 
                               expires, None, None, None, None, None, plan.reward, seqs, None, None, None)
     tasks = [AssignedTask(task_id(plan.pool_id, seq), body) for seq, _, body in chosen]
     return WorkOutcome(record, tasks, created=True)
+
+
+def _give_back_golden(conn: Connection, d: Dialect, golden: list[tuple[int, int | None, bytes]]) -> None:
+    """Control tasks of finite overlap claimed for a suite that is not issued."""
+    for seq, overlap, _ in golden:
+        if overlap is not None:
+            conn.execute(d.w.USE_TASKS.format(slots=d.placeholder), (-1, seq))
 
 
 def _issue_suite(conn: Connection, d: Dialect, performer_no: int, performer_id: str, plan: PoolPlan,

@@ -59,6 +59,8 @@ class WorkQueries(Statements):
         "SELECT t.seq, t.overlap, t.body FROM tasks AS t WHERE t.pool_id = ? AND t.golden = 0 "
         "AND (t.overlap IS NULL OR t.used < t.overlap) AND t.seq > ? AND " + NOT_ISSUED
         + " ORDER BY t.seq LIMIT ?")
+    PEEK_TASKS: str = OPEN_TASKS
+    """`OPEN_TASKS` without the lock PostgreSQL's version takes: what a locking read skipped."""
     GOLDEN_TASKS: str = (
         "SELECT t.seq, t.overlap, t.body FROM tasks AS t WHERE t.pool_id = ? AND t.golden = 1 "
         "AND t.seq > ? AND (t.overlap IS NULL OR t.used < t.overlap) AND " + NOT_ISSUED
@@ -68,6 +70,7 @@ class WorkQueries(Statements):
         "SELECT t.seq, t.overlap, t.body FROM task_suites AS t WHERE t.pool_id = ? "
         "AND (t.overlap IS NULL OR t.used < t.overlap) AND t.seq > ? AND NOT EXISTS (SELECT 1 FROM issued_suites "
         "AS i WHERE i.performer_no = ? AND i.suite_seq = t.seq) ORDER BY t.seq LIMIT ?")
+    PEEK_SUITES: str = OPEN_SUITES
     CLAIM_GOLDEN: str = "UPDATE tasks SET used = used + 1 WHERE seq = ? AND used < overlap"
     INSERT_ASSIGNMENT: str = (
         "INSERT INTO assignments (pool_id, performer_no, suite_seq, status, created, expires, reward, tasks) "

@@ -50,5 +50,7 @@ class StalePlan(Exception):
 
 REFUSED_NOT_OPEN = "NOT_OPEN"
 REFUSED_NO_TASKS = "NO_TASKS_AVAILABLE"
+REFUSED_BUSY = "BUSY"
+"""Other takes hold the rows this one needs; try again in a moment."""
 REFUSED_NOT_FOUND = "NOT_FOUND"
 REFUSED_STATUS = "INAPPROPRIATE_STATUS"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import random
 from typing import Any
 
 from starlette.requests import Request
@@ -30,6 +32,7 @@ from talaka.core.ids import parse_numeric_id, parse_task_id
 from talaka.core.pool_plan import PoolPlan
 from talaka.core.timefmt import now_text
 from talaka.store.work_records import (
+    REFUSED_BUSY,
     REFUSED_NO_TASKS,
     REFUSED_NOT_FOUND,
     REFUSED_NOT_OPEN,
@@ -41,6 +44,8 @@ from talaka.store.work_records import (
 LIST_PARAMS = frozenset({"status", "pool_id", "id_gt", "limit", "sort"})
 MAX_LIST = 1000
 STALE_RETRIES = 3
+BUSY_RETRIES = 12
+"""Takes tried while other takes hold the last open tasks (a few ms each, growing), then 409."""
 
 
 async def _plan(api: Api, pool_id: int) -> PoolPlan:
@@ -72,20 +77,22 @@ async def take(request: Request) -> Response:
     api, performer = await performer_authorized(request)
     pool_id = _pool_id(await read_object(request, api.settings.max_performer_body_bytes, "take"))
     plan = await _plan(api, pool_id)
-    for _ in range(STALE_RETRIES):
+    for attempt in range(BUSY_RETRIES):
         check_may_work_in(performer, plan)
         try:
             outcome = await api.store.take(performer.no, performer.id, plan, now_text())
         except StalePlan:
             plan = await _plan(api, pool_id)
             continue
+        if outcome.refusal == REFUSED_BUSY:
+            await asyncio.sleep(random.uniform(0.002, 0.01) * (attempt + 1))
+            continue
         if outcome.refusal == REFUSED_NOT_OPEN:
             raise pool_not_open(pool_id)
         if outcome.refusal == REFUSED_NO_TASKS or outcome.record is None:
             raise no_tasks(pool_id)
         return _answer(outcome.record, outcome.tasks, plan, 201 if outcome.created else 200)
-    raise ConflictProblem("The pool kept changing while the suite was being issued; try again",
-                          code="CONFLICT_STATE")
+    raise no_tasks(pool_id)
 
 
 async def _own(api: Api, performer: PerformerRecord, raw_id: str) -> tuple[AssignmentRecord, list[AssignedTask]]:
