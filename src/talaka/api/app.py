@@ -18,9 +18,19 @@ from starlette.routing import Mount, Router
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from talaka import web
-from talaka.api import analytics, assignments, openapi, operations, performers, pools, projects, requester, tasks
-from talaka.api.performer import routes as performer_routes
+from talaka.api import (
+    analytics,
+    assignments,
+    openapi,
+    operations,
+    performers,
+    pools,
+    projects,
+    requester,
+    tasks,
+)
 from talaka.api.context import Api
+from talaka.api.performer import routes as performer_routes
 from talaka.config import Settings
 from talaka.core.errors import TalakaProblem
 from talaka.ops.runner import build_runner

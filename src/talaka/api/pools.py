@@ -16,9 +16,9 @@ from talaka.api.search_params import POOLS, parse_search
 from talaka.core.errors import ConflictProblem, FieldError, FieldErrors
 from talaka.core.ids import MAX_POOL_ID, parse_numeric_id
 from talaka.core.pools import check_pool, check_pool_patch, pool_body_with_status, stored_pool, updated_pool
+from talaka.core.stored import with_id
 from talaka.core.timefmt import now_text
 from talaka.store.base import PoolRecord, Requester
-from talaka.core.stored import with_id
 
 _encode = msgspec.json.encode
 _decode = msgspec.json.decode

@@ -15,9 +15,9 @@ from talaka.api.operations import not_found, operation_json
 from talaka.api.search_params import PROJECTS, parse_search
 from talaka.core.errors import ConflictProblem
 from talaka.core.projects import check_project, stored_project
+from talaka.core.stored import with_id
 from talaka.core.timefmt import now_text
 from talaka.store.base import ProjectRecord, Requester
-from talaka.core.stored import with_id
 from talaka.store.search import Search
 
 _encode = msgspec.json.encode

@@ -32,9 +32,9 @@ from talaka.core.errors import ConflictProblem, FieldError, ValidationProblem
 from talaka.core.ids import parse_operation_id
 from talaka.core.patches import apply_patch, is_golden
 from talaka.core.rules import PoolRules
+from talaka.core.stored import with_id
 from talaka.ops.creation import TABLES, CreateParams, new_record, off_loop
 from talaka.store.base import BatchResult, OperationExists, OperationRecord, Requester
-from talaka.core.stored import with_id
 
 CREATE_PARAMS = frozenset({"operation_id", "async_mode", "allow_defaults", "open_pool", "skip_invalid_items",
                            "dry_run"})

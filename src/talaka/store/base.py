@@ -14,7 +14,6 @@ from typing import Protocol
 from talaka.core.batch import BODY, ITEM_IDX, POOL, Row
 from talaka.core.errors import FieldErrors
 from talaka.core.ids import task_id
-from talaka.core.stored import with_id
 from talaka.core.rules import PoolRefusal, PoolRules
 from talaka.store.search import Search
 from talaka.store.work_store import WorkStore

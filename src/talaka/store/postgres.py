@@ -9,8 +9,9 @@ from typing import Any
 from talaka.core.batch import Row
 from talaka.store.postgres_engine import Engine, JsonText
 from talaka.store.queries import Queries
-from talaka.store.work_queries import POSTGRES as WORK_POSTGRES, WorkQueries
 from talaka.store.sql import SqlStore
+from talaka.store.work_queries import POSTGRES as WORK_POSTGRES
+from talaka.store.work_queries import WorkQueries
 
 COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + struct.pack(">ii", 0, 0)
 COPY_TRAILER = struct.pack(">h", -1)

@@ -8,9 +8,10 @@ from typing import Any
 
 from talaka.core.batch import Row
 from talaka.store.queries import Queries
-from talaka.store.work_queries import SQLITE as WORK_SQLITE, WorkQueries
 from talaka.store.sql import SqlStore
 from talaka.store.sqlite_engine import Engine
+from talaka.store.work_queries import SQLITE as WORK_SQLITE
+from talaka.store.work_queries import WorkQueries
 
 LAST_ROWID = "SELECT last_insert_rowid()"
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import msgspec
 
-from talaka.core.assignments import AssignedTask, AssignmentRecord
+from talaka.core.assignments import AssignedTask, AssignmentRecord, check_submission, same_solutions
 from talaka.core.ids import task_id
 from talaka.core.mixer import ONE_TASK_A_SUITE, MixerConfig
 from talaka.core.pool_plan import PoolPlan
@@ -261,33 +261,48 @@ def _own_assignment(conn: Connection, d: Dialect, performer_no: int, seq: int) -
 
 
 def submit(conn: Connection, d: Dialect, performer_no: int, performer_id: str, seq: int, plan: PoolPlan,
-           solutions: bytes, now: str) -> WorkOutcome:
-    """Store valid solutions of an ACTIVE assignment before its deadline; accept at once when the
-    pool auto-accepts. The caller has checked the solutions against `plan`."""
+           body: dict[str, Any], now: str) -> WorkOutcome:
+    """Check a performer's answers against the assignment and the project's output spec and store
+    them, in one transaction: an ACTIVE assignment before its deadline becomes SUBMITTED (ACCEPTED
+    at once when the pool auto-accepts). A repeat of the submit that already went through (the
+    same answers) gets the assignment as it is; anything else that is not ACTIVE is refused."""
     w = d.w
+    row = conn.execute(w.ASSIGNMENT_ONLY, (seq,)).fetchone()
+    if row is None or row[2] != performer_no or row[1] != plan.pool_id:
+        return WorkOutcome(refusal=REFUSED_NOT_FOUND)
+    record = assignment_from_row(row)
+    record.user_id = performer_id
+    tasks = assigned_tasks(conn, d, record) if record.suite_seq is not None else None
+    solutions, errors = check_submission(body, len(tasks) if tasks is not None else len(record.task_seqs),
+                                         plan.output)
+    if record.status != "ACTIVE":
+        if not errors and same_solutions(record.solutions, solutions):
+            return WorkOutcome(record, tasks if tasks is not None else assigned_tasks(conn, d, record))
+        return WorkOutcome(record, refusal=REFUSED_STATUS)
+    if record.expires <= now:
+        end_active(conn, d, seq, "EXPIRED", now)
+        record.status, record.expired = "EXPIRED", now
+        return WorkOutcome(record, refusal=REFUSED_STATUS)
+    if errors:
+        return WorkOutcome(record, errors=errors)
     if plan.auto_accept:
         status, accepted, auto_accept = "ACCEPTED", now, None
     else:
         status, accepted, auto_accept = "SUBMITTED", None, time_after(now, plan.auto_accept_period_days * 86_400)
-    row = conn.execute(w.SUBMIT, (status, now, accepted, auto_accept, solutions, seq, performer_no, now,
-                                  plan.revision)).fetchone()
-    if row is None:
+    updated = conn.execute(w.SUBMIT, (status, now, accepted, auto_accept, solutions, seq, performer_no, now,
+                                      plan.revision)).fetchone()
+    if updated is None:
         state = conn.execute(w.POOL_STATE, (plan.pool_id,)).fetchone()
         if state is not None and state[1] != plan.revision:
             raise StalePlan(plan.pool_id)
-        record = _own_assignment(conn, d, performer_no, seq)
-        if record is None:
-            return WorkOutcome(refusal=REFUSED_NOT_FOUND)
-        if record.status == "ACTIVE" and end_active(conn, d, seq, "EXPIRED", now):
-            record.status, record.expired = "EXPIRED", now
-        return WorkOutcome(record, refusal=REFUSED_STATUS)
-    record = assignment_from_row(row)
+        return WorkOutcome(_own_assignment(conn, d, performer_no, seq), refusal=REFUSED_STATUS)
+    record = assignment_from_row(updated)
     record.user_id = performer_id
     if record.suite_seq is not None:
         conn.execute(w.FINISH_SUITE, (record.suite_seq,))
     elif record.task_seqs:
         conn.execute(w.FINISH_TASKS.format(slots=slots(d, len(record.task_seqs))), record.task_seqs)
-    return WorkOutcome(record, assigned_tasks(conn, d, record))
+    return WorkOutcome(record, tasks if tasks is not None else assigned_tasks(conn, d, record))
 
 
 def skip(conn: Connection, d: Dialect, performer_no: int, seq: int, now: str) -> WorkOutcome:

@@ -11,8 +11,8 @@ import msgspec
 from talaka.core.assignments import AssignedTask, AssignmentRecord
 from talaka.core.performers import Profile
 from talaka.core.timefmt import now_text
+from talaka.store.dbapi import Connection, Dialect
 from talaka.store.search import Search, render
-from talaka.store.dbapi import Connection, Dialect, slots
 from talaka.store.work import assignment_from_row, tasks_of_many
 from talaka.store.work_queries import ASSIGNMENT_COLUMNS, ASSIGNMENT_FROM
 from talaka.store.work_records import PerformerRecord, PoolSource

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from talaka.core.assignments import AssignedTask, AssignmentRecord
+from talaka.core.errors import FieldErrors
 from talaka.core.performers import Profile
 
 
@@ -42,6 +43,8 @@ class WorkOutcome:
     tasks: list[AssignedTask] = field(default_factory=list)
     created: bool = False
     refusal: str | None = None
+    errors: FieldErrors | None = None
+    """A submit's answers that do not fit the assignment or the output spec, by field path."""
 
 
 class StalePlan(Exception):

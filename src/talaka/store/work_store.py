@@ -8,7 +8,7 @@ everything else reads.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from talaka.core.assignments import AssignedTask, AssignmentRecord
 from talaka.core.performers import Profile
@@ -68,20 +68,15 @@ class WorkStore(Protocol):
     async def take(self, performer_no: int, performer_id: str, plan: PoolPlan, now: str) -> WorkOutcome:
         return await self.engine.write(work.take, self.d, performer_no, performer_id, plan, now)
 
-    async def submit(self, performer_no: int, performer_id: str, seq: int, plan: PoolPlan, solutions: bytes,
+    async def submit(self, performer_no: int, performer_id: str, seq: int, plan: PoolPlan, body: dict[str, Any],
                      now: str) -> WorkOutcome:
-        return await self.engine.write(work.submit, self.d, performer_no, performer_id, seq, plan, solutions, now)
+        return await self.engine.write(work.submit, self.d, performer_no, performer_id, seq, plan, body, now)
 
     async def skip(self, performer_no: int, seq: int, now: str) -> WorkOutcome:
         return await self.engine.write(work.skip, self.d, performer_no, seq, now)
 
     async def review(self, seq: int, current: str, target: str, comment: str | None, now: str) -> bool:
         return await self.engine.write(work.review, self.d, seq, current, target, comment, now)
-
-    async def get_assignment_record(self, seq: int) -> AssignmentRecord | None:
-        """The assignment without its tasks (`user_id` left empty): what a submit checks first."""
-        row = await self.engine.read(fetch_one, self.d.w.ASSIGNMENT_ONLY, (seq,))
-        return work.assignment_from_row(row) if row else None
 
     async def get_assignment(self, seq: int) -> Found | None:
         return await self.engine.read(work_reads.get_assignment, self.d, seq)

@@ -23,9 +23,7 @@ from talaka.core.assignments import (
     STATUSES,
     AssignedTask,
     AssignmentRecord,
-    check_submission,
     performer_json,
-    same_solutions,
 )
 from talaka.core.errors import ConflictProblem, FieldError, ValidationProblem
 from talaka.core.ids import parse_numeric_id, parse_task_id
@@ -158,56 +156,29 @@ def _refused(outcome: WorkOutcome, raw_id: str) -> ConflictProblem:
                            code="INAPPROPRIATE_STATUS")
 
 
-async def _task_count(api: Api, record: AssignmentRecord) -> int:
-    if record.suite_seq is None:
-        return len(record.task_seqs)
-    found = await api.store.get_assignment(record.seq)
-    return len(found[1]) if found else 0
-
-
 async def submit(request: Request) -> Response:
-    """Check the answers against the project's output spec, then store them in one conditional
-    write; the first read takes no task bodies, since most submits never need them."""
+    """The answers are checked and stored by one write (`talaka.store.work.submit`): no read
+    before it, since the pool (and so the output spec) is named by the assignment's id."""
     api, performer = await performer_authorized(request)
     raw_id = request.path_params["assignment_id"]
     pool_id, seq = assignment_seq(raw_id)
-    record = await api.store.get_assignment_record(seq)
-    if record is None or record.performer_no != performer.no or record.pool_id != pool_id:
+    plan = await api.plans.get(pool_id)
+    if plan is None:
         raise not_yours(raw_id)
     body = await read_object(request, api.settings.max_performer_body_bytes, "submit")
-    plan = await _plan(api, record.pool_id)
-    now = now_text()
-    if record.status == "ACTIVE" and record.expires <= now:
-        raise _refused(await api.store.skip(performer.no, record.seq, now), raw_id)
-    task_count = await _task_count(api, record)
     for _ in range(STALE_RETRIES):
-        solutions, errors = check_submission(body, task_count, plan.output)
-        if record.status != "ACTIVE":
-            return await _repeated(api, performer, raw_id, record, solutions if not errors else None, plan)
-        if errors:
-            raise validation_error(errors, "submit")
         try:
-            outcome = await api.store.submit(performer.no, performer.id, record.seq, plan, solutions, now)
+            outcome = await api.store.submit(performer.no, performer.id, seq, plan, body, now_text())
         except StalePlan:
-            plan = await _plan(api, record.pool_id)
+            plan = await _plan(api, pool_id)
             continue
-        if outcome.refusal is None and outcome.record is not None:
-            return _answer(outcome.record, outcome.tasks, plan)
-        if outcome.record is None:
-            raise not_yours(raw_id)
-        return await _repeated(api, performer, raw_id, outcome.record, solutions, plan)
+        if outcome.errors:
+            raise validation_error(outcome.errors, "submit")
+        if outcome.refusal is not None or outcome.record is None:
+            raise _refused(outcome, raw_id)
+        return _answer(outcome.record, outcome.tasks, plan)
     raise ConflictProblem("The pool kept changing while the answers were being checked; try again",
                           code="CONFLICT_STATE")
-
-
-async def _repeated(api: Api, performer: PerformerRecord, raw_id: str, record: AssignmentRecord,
-                    solutions: bytes | None, plan: PoolPlan) -> Response:
-    """A submit of an assignment that is no longer ACTIVE: a retry of the submit that made it so
-    (the same answers) gets the assignment as it is; anything else is refused."""
-    if solutions is not None and same_solutions(record.solutions, solutions):
-        current, tasks = await _own(api, performer, raw_id)
-        return _answer(current, tasks, plan)
-    raise _refused(WorkOutcome(record), raw_id)
 
 
 async def skip(request: Request) -> Response:
