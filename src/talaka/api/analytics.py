@@ -18,12 +18,14 @@ from talaka.api.http import json_bytes, read_body, resource, validation_error
 from talaka.api.objects import finished_operation
 from talaka.api.operations import not_found, operation_json
 from talaka.api.performer.context import may_work_in
+from talaka.core.batch import has_nul
 from talaka.core.errors import FieldError, FieldErrors
 from talaka.core.ids import parse_numeric_id
 from talaka.core.timefmt import format_time, now_text
 from talaka.store.base import Requester
 
 MAX_REQUESTS = 10
+MAX_INTERVAL_HOURS = 24 * 366 * 10
 METRICS = frozenset({"completion_percentage", "submitted_assignments_count", "approved_assignments_count",
                      "rejected_assignments_count", "skipped_assignments_count", "expired_assignments_count",
                      "real_tasks_count", "spent_budget", "avg_submit_assignment_millis", "unique_workers_count",
@@ -35,6 +37,9 @@ def _requests(body: bytes) -> list[dict[str, Any]]:
         value = msgspec.json.decode(body)
     except (msgspec.DecodeError, UnicodeDecodeError, RecursionError) as exc:
         raise validation_error({"request": FieldError("JSON_EXPECTED", str(exc))}, "analytics request") from None
+    if has_nul(body):
+        raise validation_error({"request": FieldError("CHARACTER_NOT_ALLOWED", "NUL characters (\\u0000) are not "
+                                                      "allowed")}, "analytics request")
     if not isinstance(value, list) or not 1 <= len(value) <= MAX_REQUESTS:
         raise validation_error({"request": FieldError("ARRAY_EXPECTED", f"Expected an array of 1 to {MAX_REQUESTS} "
                                                       "analytics requests")}, "analytics request")
@@ -50,9 +55,11 @@ def _requests(body: bytes) -> list[dict[str, Any]]:
         if not isinstance(item.get("subject_id"), str) or parse_numeric_id(item["subject_id"]) is None:
             errors[f"{index}.subject_id"] = FieldError("INVALID_VALUE", "Expected a pool id")
         hours = item.get("interval_hours")
-        if item.get("name") == "active_workers_by_filter_count" and (type(hours) is not int or hours < 1):
-            errors[f"{index}.interval_hours"] = FieldError("VALUE_REQUIRED", "A positive number of hours is "
-                                                           "required for active_workers_by_filter_count")
+        if item.get("name") == "active_workers_by_filter_count" and (
+                type(hours) is not int or not 1 <= hours <= MAX_INTERVAL_HOURS):
+            errors[f"{index}.interval_hours"] = FieldError(
+                "VALUE_REQUIRED", f"A number of hours from 1 to {MAX_INTERVAL_HOURS} is required for "
+                "active_workers_by_filter_count", [1, MAX_INTERVAL_HOURS])
     if errors:
         raise validation_error(errors, "analytics request")
     return value

@@ -9,7 +9,7 @@ from talaka.api.auth import new_token, token_hash
 from talaka.api.context import authorized
 from talaka.api.http import json_value, read_object, resource, validation_error
 from talaka.core.errors import NotFoundProblem
-from talaka.core.performers import check_profile, new_performer_id
+from talaka.core.performers import PERFORMER_ID, check_profile, new_performer_id
 
 
 async def create_performer(request: Request) -> Response:
@@ -30,7 +30,7 @@ async def user_metadata(request: Request) -> Response:
     work it has; any other id is not found, so ids cannot be probed."""
     api, requester = await authorized(request)
     user_id = request.path_params["user_id"]
-    performer = await api.store.performer_by_id(user_id) if len(user_id) <= 64 else None
+    performer = await api.store.performer_by_id(user_id) if PERFORMER_ID.fullmatch(user_id) else None
     if performer is None or not await api.store.performer_known_to(performer.no, requester.id):
         raise NotFoundProblem(f"There is no performer {user_id!r:.80} among those who work for you")
     profile = performer.profile

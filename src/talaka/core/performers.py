@@ -16,6 +16,8 @@ from talaka.core.errors import FieldError, FieldErrors
 
 LANGUAGE = re.compile(r"[A-Z]{2}\Z")
 COUNTRY = re.compile(r"[A-Z]{2}\Z")
+PERFORMER_ID = re.compile(r"[0-9a-f]{1,64}")
+"""What a performer id can look like; anything else names no performer and is not looked up."""
 MAX_NAME = 200
 PROFILE_FIELDS = frozenset({"name", "languages", "country", "adult_allowed"})
 
