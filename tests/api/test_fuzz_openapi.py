@@ -14,13 +14,24 @@ About 45 s per backend. Each answer must:
 - if it is an error, be the `{request_id, code, message, payload}` envelope whose `request_id` is the
   `X-Request-Id` header (`error_envelope`, below).
 
+Each operation is sent with the token its security scheme names: the requester's under `/api/v1`
+and the other requester routes, the performer's (a performer that requester created) under
+`/api/performer/v1`.
+
 Random ids only reach the 404 and validation branches, so hooks swap in, for about half of the
 examples, the ids of objects the fuzzing requester really owns and a valid task input: gets,
-updates, patches, status changes and creates then run their success paths too. Archive routes get
-a spare project and a spare pool, so the objects the other routes use stay writable.
+updates, patches, status changes and creates then run their success paths too. The performer works
+in two open pools (one ACTIVE and one accepted assignment), so takes, submits (half of them with a
+valid answer), skips, reviews, the TSV export and analytics reach their success paths as well.
+Archive routes get a spare project and a spare pool, so the objects the other routes use stay
+writable.
 
-A second requester, who owns nothing, fuzzes every GET with the same real ids: it must get the same
-clean answers and never be shown a thing of the first one's (404 by id, empty pages).
+A second requester and its own performer, who own nothing, fuzz every GET with the same real ids:
+they must get the same clean answers and never be shown a thing of the first ones' (404 by id,
+empty pages); only who the token belongs to and the open pools offered to every performer are
+shown to anyone.
+
+Requests that hit a server bug pinned in `test_hostile_work` are not sent (`known_server_bug`).
 
 Left out on purpose, because they are not bugs: `negative_data_rejection` (`dry_run=true` and
 `skip_invalid_items=true` accept arrays holding invalid items by design, and async creates check
@@ -31,6 +42,7 @@ yours is rightly refused).
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from collections.abc import Iterator
@@ -54,6 +66,11 @@ ENVELOPE_KEYS = {"request_id", "code", "message", "payload"}
 CHECKS = ("not_a_server_error", "status_code_conformance", "content_type_conformance",
           "response_headers_conformance", "response_schema_conformance", "ignored_auth")
 VALID_INPUT = {"image": "https://example.com/fuzz.png"}
+VALID_SUBMIT = {"solutions": [{"output_values": {"label": "cat"}}]}
+ANALYTICS = "/api/staging/analytics-2"
+BY_FILTER = "active_workers_by_filter_count"
+NOT_OWNED = frozenset({"/openapi.json", "/api/v1/requester", "/api/performer/v1/me",
+                       "/api/performer/v1/pools"})
 
 @dataclass
 class Owned:
@@ -80,14 +97,16 @@ class Owned:
         return swapped
 
 
-def fuzz_config(server: ServerProcess, token: str) -> schemathesis.Config:
-    """Seeded, bounded and never shrunk; only the checks that hold for this API (module docstring)."""
+def fuzz_config(server: ServerProcess, token: str, performer_token: str) -> schemathesis.Config:
+    """Seeded, bounded and never shrunk; only the checks that hold for this API (module docstring). Each
+    operation gets the token its security scheme names: the requester's, or the performer's."""
     checks: dict[str, Any] = {"enabled": False} | {name: {"enabled": True} for name in CHECKS}
     return schemathesis.Config.from_dict({
         "seed": SEED,
         "base-url": server.url,
         "request-timeout": 30,
-        "auth": {"openapi": {"OAuth": {"api_key": f"OAuth {token}"}}},
+        "auth": {"openapi": {"OAuth": {"api_key": f"OAuth {token}"},
+                             "PerformerOAuth": {"api_key": f"OAuth {performer_token}"}}},
         "generation": {
             "mode": "all", "max-examples": MAX_EXAMPLES, "no-shrink": True, "deterministic": True,
             "database": "none",
@@ -103,9 +122,10 @@ def fuzz_config(server: ServerProcess, token: str) -> schemathesis.Config:
     })
 
 
-def load_schema(server: ServerProcess, token: str, owned: Owned) -> OpenApiSchema:
+def load_schema(server: ServerProcess, tokens: Tokens, owned: Owned) -> OpenApiSchema:
     """The served document, with hooks that put real ids into about half of the examples."""
-    schema = schemathesis.openapi.from_url(server.url + "/openapi.json", config=fuzz_config(server, token),
+    schema = schemathesis.openapi.from_url(server.url + "/openapi.json",
+                                           config=fuzz_config(server, tokens.requester, tokens.performer),
                                            timeout=10)
 
     def sometimes(original: Any, swapped: Any) -> Any:
@@ -125,6 +145,8 @@ def load_schema(server: ServerProcess, token: str, owned: Owned) -> OpenApiSchem
     def flatmap_body(context: HookContext, body: Any) -> Any:
         if isinstance(body, list):
             return sometimes(body, st.tuples(*map(owned.swap_item, body)).map(list))
+        if isinstance(body, dict) and "solutions" in body:
+            return sometimes(body, st.just(VALID_SUBMIT))
         return sometimes(body, owned.swap_item(body))
 
     return schema
@@ -145,8 +167,9 @@ def error_envelope(ctx: CheckContext, response: Response, case: Case[Any]) -> bo
 
 
 def sees_nothing(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
-    """The stranger owns nothing: any object it is shown, by id or in a page, is someone else's."""
-    if response.status_code != 200 or case.operation.path in ("/openapi.json", "/api/v1/requester"):
+    """The stranger owns nothing: any object it is shown, by id or in a page, is someone else's. (Who the
+    token belongs to, and the open pools offered to every performer, are not owned.)"""
+    if response.status_code != 200 or case.operation.path in NOT_OWNED:
         return None
     body = response.json()
     assert isinstance(body, dict) and body.get("items") == [], f"one who owns nothing saw {body!r:.300}"
@@ -162,9 +185,51 @@ class Fuzzer:
     session: requests.Session
 
 
-def make_objects(server: ServerProcess, token: str) -> Owned:
-    """A project with a pool of tasks, a task suite and a finished operation; a spare project and pool."""
-    with client(server.url, token) as api:
+@dataclass(frozen=True)
+class Tokens:
+    """One account on each side: a requester and a performer it created."""
+
+    requester: str
+    performer: str
+
+
+def new_performer(server: ServerProcess, requester_token: str, name: str) -> dict[str, Any]:
+    with client(server.url, requester_token) as api:
+        made = api.post("/performers", json={"name": name, "languages": ["EN"]})
+        assert made.status_code == 201, made.text
+        performer: dict[str, Any] = made.json()
+        return performer
+
+
+def make_work(server: ServerProcess, api: httpx.Client, project_id: str,
+              performer_token: str) -> dict[str, list[str]]:
+    """An open pool of one-task suites with overlap to spare, the performer's ACTIVE assignment in it and
+    an accepted one in a second pool: ids the performer's and the requester's assignment routes take."""
+    pools, assignments = [], []
+    for name in ("work", "done"):
+        pool = api.post("/pools", json={"project_id": project_id, "private_name": name,
+                                        "mixer_config": {"real_tasks_count": 1, "golden_tasks_count": 0,
+                                                         "training_tasks_count": 0}})
+        assert pool.status_code == 201, pool.text
+        pools.append(str(pool.json()["id"]))
+        tasks = [{**task, "overlap": 100} for task in image_tasks(pools[-1], 5, prefix=name)]
+        opened = api.post("/tasks", json=tasks, params={"async_mode": "false", "open_pool": "true"})
+        assert opened.status_code == 201, opened.text
+    with httpx.Client(base_url=server.url + "/api/performer/v1", timeout=60,
+                      headers={"Authorization": f"OAuth {performer_token}"}) as me:
+        for pool_id in pools:
+            taken = me.post("/assignments", json={"pool_id": pool_id})
+            assert taken.status_code == 201, taken.text
+            assignments.append(taken.json()["id"])
+        done = me.post(f"/assignments/{assignments[-1]}/submit", json=VALID_SUBMIT)
+        assert done.status_code == 200, done.text
+    return {"pool_id": pools, "assignment_id": assignments}
+
+
+def make_objects(server: ServerProcess, tokens: Tokens, performer_id: str) -> Owned:
+    """A project with a pool of tasks, a task suite and a finished operation; a spare project and pool;
+    open pools the performer works in, with its assignments."""
+    with client(server.url, tokens.requester) as api:
         pool_id = make_pool(api)
         project_id = api.get(f"/pools/{pool_id}").json()["project_id"]
         spare_pool = api.post("/pools", json={"project_id": project_id, "private_name": "spare"}).json()["id"]
@@ -180,22 +245,31 @@ def make_objects(server: ServerProcess, token: str) -> Owned:
                            params={"operation_id": operation_id, "allow_defaults": "true"})
         assert started.status_code == 202, started.text
         assert wait_operation(api, operation_id)["status"] == "SUCCESS"
+        work = make_work(server, api, project_id, tokens.performer)
     task_ids = [task["id"] for task in tasks.json()["items"].values()]
-    return Owned(ids={"project_id": [project_id], "pool_id": [pool_id], "operation_id": [operation_id],
-                      "task_id": [*task_ids, suite.json()["id"]]},
+    pools = [pool_id, *work["pool_id"]]
+    return Owned(ids={"project_id": [project_id], "pool_id": pools, "subject_id": pools,
+                      "operation_id": [operation_id], "task_id": [*task_ids, suite.json()["id"]],
+                      "task_suite_id": [suite.json()["id"]], "assignment_id": work["assignment_id"],
+                      "user_id": [performer_id]},
                  spare={"project_id": [spare_project], "pool_id": [spare_pool]})
 
 
 @pytest.fixture(scope="module")
 def fuzzer(server: ServerProcess) -> Iterator[Fuzzer]:
-    """Two new requesters, so no other test's objects are in reach: one with objects, one without."""
+    """Two new requesters, each with a performer of its own, so no other test's objects are in reach: one
+    with objects and work, one without."""
     suffix = uuid.uuid4().hex[:8]
-    owner_token = server.new_requester(f"fuzzer-{suffix}")
-    stranger_token = server.new_requester(f"stranger-{suffix}")
-    owned = make_objects(server, owner_token)
+    sides = []
+    for role in ("fuzzer", "stranger"):
+        requester_token = server.new_requester(f"{role}-{suffix}")
+        performer = new_performer(server, requester_token, f"{role} performer")
+        sides.append((Tokens(requester_token, performer["token"]), performer["id"]))
+    (owner, performer_id), (stranger, _) = sides
+    owned = make_objects(server, owner, performer_id)
     with requests.Session() as session:
-        yield Fuzzer(owner=load_schema(server, owner_token, owned),
-                     stranger=load_schema(server, stranger_token, owned), session=session)
+        yield Fuzzer(owner=load_schema(server, owner, owned), stranger=load_schema(server, stranger, owned),
+                     session=session)
 
 
 @pytest.fixture(scope="module")
@@ -220,13 +294,37 @@ owner = schemathesis.pytest.from_fixture("owner_schema")
 stranger = schemathesis.pytest.from_fixture("stranger_schema").include(method="GET")
 
 
+def known_server_bug(case: Case[Any]) -> bool:
+    """A request that hits a server bug pinned (xfail, strict) in `test_hostile_work`: not sent, so the run
+    keeps looking for new ones. Delete each clause with the fix of its bug."""
+    if case.operation.path == ANALYTICS and isinstance(case.body, list):
+        items = [item for item in case.body if isinstance(item, dict)]
+        # 500: a name that is an object or an array is looked up in a frozenset (unhashable).
+        if any(isinstance(item.get("name"), dict | list) for item in items):
+            return True
+        # 500: interval_hours past ~17 million hours overflows the date arithmetic.
+        hours = [item.get("interval_hours") for item in items if item.get("name") == BY_FILTER]
+        if any(isinstance(value, int) and value > 10**6 for value in hours):
+            return True
+        # 500 on PostgreSQL: the requests are stored as the operation's parameters, NUL included.
+        if "\\u0000" in json.dumps(items):
+            return True
+    # 500 on PostgreSQL: the user id is looked up as sent, NUL included.
+    return case.operation.path.startswith("/api/v1/user-metadata/") and any(
+        "\x00" in str(value) for value in (case.path_parameters or {}).values())
+
+
 @owner.parametrize()
 def test_every_answer_is_documented_and_no_5xx(case: Case[Any], fuzzer: Fuzzer) -> None:
+    if known_server_bug(case):
+        return
     case.call_and_validate(session=fuzzer.session, additional_checks=[error_envelope])
 
 
 @stranger.parametrize()
 def test_a_stranger_gets_clean_answers_and_sees_nothing(case: Case[Any], fuzzer: Fuzzer) -> None:
+    if known_server_bug(case):
+        return
     case.call_and_validate(session=fuzzer.session, additional_checks=[error_envelope, sees_nothing])
 
 

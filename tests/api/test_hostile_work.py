@@ -225,7 +225,20 @@ def test_the_table_covers_every_new_requester_endpoint() -> None:
     assert len(CASES) >= 85
 
 
-# The server bugs found here, pinned until they are fixed.
+# The server bugs found here and by the fuzzer, pinned until they are fixed (test_fuzz_openapi does not
+# send these requests: see its `known_server_bug`).
+
+
+@pytest.mark.xfail(reason="server bug: api/analytics.py _requests looks `name` up in the METRICS frozenset; "
+                          "an object or array name is unhashable: 500 instead of 400", strict=True)
+@pytest.mark.parametrize("name", [{}, ["spent_budget"]], ids=["object", "array"])
+def test_an_analytics_name_that_is_not_text_is_refused_not_a_500(world: WorkWorld, sides: Sides,
+                                                                 name: Any) -> None:
+    before = census(world, sides)
+    answer = sides.raw.post(ANALYTICS, json=[{"subject": "POOL", "subject_id": world.main, "name": name}],
+                            headers={"Authorization": f"OAuth {world.requester}"})
+    assert check_envelope(answer, 400, VALIDATION)["payload"]["0.name"]["code"] == "INVALID_VALUE"
+    assert census(world, sides) == before
 
 
 @pytest.mark.xfail(reason="server bug: interval_hours past ~17 million hours overflows timedelta in "

@@ -112,10 +112,12 @@ def analytics_schemas() -> dict[str, Schema]:
     request = obj({"subject": {"const": "POOL"},
                    "subject_id": NUMERIC_ID | {"description": "One of your pools"},
                    "name": {"type": "string", "enum": sorted(METRICS)},
-                   "interval_hours": {"type": "integer", "minimum": 1}},
+                   "interval_hours": {"description": "Hours to look back: required (an integer from 1) by "
+                                                     f"{by_filter}, ignored and echoed by the others"}},
                   ("subject", "subject_id", "name"), description="Other fields are echoed in the operation")
     request |= {"if": {"properties": {"name": {"const": by_filter}}, "required": ["name"]},
-                "then": {"required": ["interval_hours"]}}
+                "then": {"required": ["interval_hours"],
+                         "properties": {"interval_hours": {"type": "integer", "minimum": 1}}}}
     percentage = {"type": STRING, "value": {"type": "number"}, "infinite": BOOLEAN, "approximate": BOOLEAN}
     return {
         "AnalyticsRequest": request,
