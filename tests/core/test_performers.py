@@ -55,8 +55,6 @@ def test_each_bad_language_code_is_reported_by_index() -> None:
     assert all(error.code == "INVALID_VALUE" for error in errors.values())
 
 
-@pytest.mark.xfail(reason="server bug: core/performers.py check_profile numbers language errors by "
-                          "position in the de-duplicated list, not in the input", strict=True)
 def test_language_errors_use_the_input_index_after_a_duplicate() -> None:
     _, errors = check_profile({"name": "Ann", "languages": ["EN", "en", "ENG"]})
     assert set(errors) == {"languages.2"}

@@ -92,9 +92,6 @@ def test_strings_that_mention_the_key_do_not_confuse_it(text: str) -> None:
     assert task["input_values"]["note"] == text + '"remaining_overlap":7'
 
 
-@pytest.mark.xfail(reason="server bug: core/stored.py with_remaining rewrites the LAST remaining_overlap "
-                          "key, but the create path stores baseline_solutions and kept unknown fields after "
-                          "the task's own", strict=True)
 @pytest.mark.parametrize("extra", [
     {"baseline_solutions": [{"output_values": {"remaining_overlap": 9}, "confidence_weight": 0.5}]},
     {"metadata": {"remaining_overlap": 9}},

@@ -288,8 +288,6 @@ async def test_remaining_overlap_in_task_reads(scene: Scene) -> None:
     assert overlaps == [(3, 0), (2, 1)]
 
 
-@pytest.mark.xfail(reason="server bug: core/stored.py with_remaining rewrites the last remaining_overlap "
-                          "key, which is inside baseline_solutions when a task has them", strict=True)
 @scenario
 async def test_remaining_overlap_of_a_task_with_baseline_solutions(scene: Scene) -> None:
     pool = await scene.pool(mixer_config=ONE_BY_ONE)
@@ -493,9 +491,6 @@ async def test_a_pool_of_general_task_suites_completes(scene: Scene) -> None:
     assert await scene.store.close_finished_pools(at(5)) == [(pool, "COMPLETED")]
 
 
-@pytest.mark.xfail(reason="server bug: a task suite holding any control task is stored golden=1, and "
-                          "DONE_POOLS (store/work_queries.py) counts only golden=0 suites as general work",
-                   strict=True)
 @scenario
 async def test_task_suites_that_mix_in_control_tasks_are_general_work(scene: Scene) -> None:
     pool = await scene.pool()

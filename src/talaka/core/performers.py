@@ -47,11 +47,11 @@ def check_profile(body: dict[str, Any]) -> tuple[Profile | None, FieldErrors]:
     if not isinstance(languages, list) or not all(isinstance(code, str) for code in languages):
         errors["languages"] = FieldError("ARRAY_EXPECTED", "Expected an array of language codes like [\"EN\"]")
         languages = []
-    normalized = tuple(dict.fromkeys(code.upper() for code in languages))
-    for index, code in enumerate(normalized):
-        if not LANGUAGE.match(code):
+    for index, code in enumerate(languages):
+        if not LANGUAGE.match(code.upper()):
             errors[f"languages.{index}"] = FieldError("INVALID_VALUE", f"{code!r:.20} is not an ISO 639-1 code "
                                                       "like EN")
+    normalized = tuple(dict.fromkeys(code.upper() for code in languages))
     country = body.get("country")
     if country is not None and (not isinstance(country, str) or not COUNTRY.match(country.upper())):
         errors["country"] = FieldError("INVALID_VALUE", "Expected an ISO 3166-1 alpha-2 code like GB")

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import msgspec
+
+REMAINING = b'"remaining_overlap":'
+
 
 def with_id(object_id: str, body: bytes) -> bytes:
     """Put `"id"` first into a stored JSON object body (which never holds one)."""
@@ -13,15 +17,19 @@ def with_id(object_id: str, body: bytes) -> bytes:
 def with_remaining(body: bytes, overlap: int | None, used: int) -> bytes:
     """A stored task with `remaining_overlap` as it is now (the stored one is from its creation).
 
-    The key is the body's last `"remaining_overlap":`, which is the task's own: stored bodies put
-    it after `input_values` and `known_solutions`, and a string cannot hold it unescaped.
+    The key can only appear unescaped as an object key, so when it appears once it is the task's
+    own and its number is replaced in place; when a nested object (baseline solutions, a field the
+    client added) has the key too, the body is decoded and encoded again.
     """
     if overlap is None or not used:
         return body
-    start = body.rfind(b'"remaining_overlap":')
-    if start < 0:
-        return body
-    digits = start + len(b'"remaining_overlap":')
+    if body.count(REMAINING) != 1:
+        task = msgspec.json.decode(body)
+        if "remaining_overlap" not in task:
+            return body
+        task["remaining_overlap"] = max(overlap - used, 0)
+        return msgspec.json.encode(task)
+    digits = body.find(REMAINING) + len(REMAINING)
     while body[digits:digits + 1] == b" ":  # PostgreSQL's jsonb text puts a space after the colon
         digits += 1
     end = digits

@@ -27,6 +27,9 @@ WIRE_TO_TSV = {status: word for word, status in TSV_STATUSES.items()}
 ASSIGNMENT_FIELDS = ("link", "assignment_id", "task_id", "task_suite_id", "worker_id", "status", "started",
                      "submitted", "accepted", "rejected", "skipped", "expired", "reward")
 DEFAULT_FIELDS = ("link", "assignment_id", "worker_id", "status", "started")
+LINE_END = "\r\n"
+"""CRLF, as CSV's RFC has it: the csv module quotes a cell only for the characters of its line end,
+and pandas splits lines on a lone `\r` too, so with `\n` alone a `\r` in an answer would break a row."""
 _decode = msgspec.json.decode
 _encode = msgspec.json.encode
 
@@ -83,7 +86,7 @@ class TsvLayout:
 
     def _write(self, rows: list[list[str]]) -> bytes:
         buffer = io.StringIO()
-        csv.writer(buffer, delimiter="\t", lineterminator="\n").writerows(rows)
+        csv.writer(buffer, delimiter="\t", lineterminator=LINE_END).writerows(rows)
         return buffer.getvalue().encode()
 
     def header(self) -> bytes:

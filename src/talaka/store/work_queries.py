@@ -46,9 +46,9 @@ class WorkQueries(Statements):
         "SELECT p.id, p.body, p.complete_since FROM pools AS p WHERE p.status = 'OPEN' "
         "AND NOT EXISTS (SELECT 1 FROM tasks WHERE pool_id = p.id AND golden = 0 "
         "AND (overlap IS NULL OR done < overlap)) AND NOT EXISTS (SELECT 1 FROM task_suites WHERE pool_id = p.id "
-        "AND golden = 0 AND (overlap IS NULL OR done < overlap)) AND NOT EXISTS (SELECT 1 FROM assignments "
+        "AND (overlap IS NULL OR done < overlap)) AND NOT EXISTS (SELECT 1 FROM assignments "
         "WHERE pool_id = p.id AND status = 'ACTIVE') AND (EXISTS (SELECT 1 FROM tasks WHERE pool_id = p.id "
-        "AND golden = 0) OR EXISTS (SELECT 1 FROM task_suites WHERE pool_id = p.id AND golden = 0))")
+        "AND golden = 0) OR EXISTS (SELECT 1 FROM task_suites WHERE pool_id = p.id))")
     EXPIRED_POOLS: str = ("SELECT id, body FROM pools WHERE status = 'OPEN' "
                           "AND json_extract(CAST(body AS TEXT), '$.will_expire') <= ?")
     WAITING_POOLS: str = "SELECT id FROM pools WHERE status = 'OPEN' AND complete_since IS NOT NULL"
@@ -118,7 +118,7 @@ class WorkQueries(Statements):
         "ELSE overlap END), 0) FROM tasks WHERE pool_id = ? AND golden = 0 AND overlap IS NOT NULL")
     ANALYTICS_SUITES: str = (
         "SELECT count(*), coalesce(sum(overlap), 0), coalesce(sum(CASE WHEN done < overlap THEN done "
-        "ELSE overlap END), 0) FROM task_suites WHERE pool_id = ? AND golden = 0 AND overlap IS NOT NULL")
+        "ELSE overlap END), 0) FROM task_suites WHERE pool_id = ? AND overlap IS NOT NULL")
 
 
 def _locking(statement: str) -> str:

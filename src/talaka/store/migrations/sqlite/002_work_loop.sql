@@ -32,8 +32,9 @@ CREATE INDEX tasks_open ON tasks (pool_id, seq) WHERE golden = 0 AND (overlap IS
 CREATE INDEX tasks_golden ON tasks (pool_id, seq) WHERE golden = 1;
 CREATE INDEX tasks_unfinished ON tasks (pool_id) WHERE golden = 0 AND (overlap IS NULL OR done < overlap);
 CREATE INDEX task_suites_open ON task_suites (pool_id, seq) WHERE overlap IS NULL OR used < overlap;
-CREATE INDEX task_suites_unfinished ON task_suites (pool_id)
-    WHERE golden = 0 AND (overlap IS NULL OR done < overlap);
+-- Every task suite is work to be done, control tasks mixed in or not (`golden` marks a suite that
+-- holds any control task).
+CREATE INDEX task_suites_unfinished ON task_suites (pool_id) WHERE overlap IS NULL OR done < overlap;
 
 CREATE INDEX pools_open ON pools (status) WHERE status = 'OPEN';
 ALTER TABLE pools ADD COLUMN complete_since TEXT;
