@@ -50,7 +50,7 @@ def _requests(body: bytes) -> list[dict[str, Any]]:
             continue
         if item.get("subject") != "POOL":
             errors[f"{index}.subject"] = FieldError("INVALID_VALUE", "Only POOL analytics are available")
-        if item.get("name") not in METRICS:
+        if not isinstance(item.get("name"), str) or item["name"] not in METRICS:
             errors[f"{index}.name"] = FieldError("INVALID_VALUE", "Expected one of: " + ", ".join(sorted(METRICS)))
         if not isinstance(item.get("subject_id"), str) or parse_numeric_id(item["subject_id"]) is None:
             errors[f"{index}.subject_id"] = FieldError("INVALID_VALUE", "Expected a pool id")
