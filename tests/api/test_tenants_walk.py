@@ -16,7 +16,10 @@ The routes, from `src/talaka/api/*.py` (every `GET` also answers `HEAD`):
 nothing of the owner's; creates that name the owner's pool or project are refused on that field with
 `ENTITY_DOES_NOT_EXIST`. After every step the owner's whole account, operation logs included, is
 what it was. The last tests start servers of their own to read their log file and their database:
-neither ever holds a token.
+neither ever holds a token, a requester's or a performer's.
+
+The work loop's routes (assignments, review, the TSV export, analytics, performers and the performer
+API) are walked in `test_tenants_work`, with performers on both sides and both kinds of token.
 """
 
 from __future__ import annotations
@@ -441,15 +444,30 @@ def run_walk_once(server: ServerProcess) -> Estate:
     return built
 
 
+def use_a_performer(url: str, requester_token: str) -> str:
+    """Create a performer, then send its token where it works and where it is refused; return the token."""
+    with api_client(url, requester_token) as api:
+        made = api.post("/performers", json={"name": "logged"})
+        assert made.status_code == 201, made.text
+    token: str = made.json()["token"]
+    with httpx.Client(base_url=url, headers={"Authorization": f"OAuth {token}"}, timeout=60) as performer:
+        assert performer.get("/api/performer/v1/me").status_code == 200
+        assert performer.get(V1 + "/requester").status_code == 403
+        wrong = {"Authorization": f"OAuth {token}x"}
+        assert performer.get("/api/performer/v1/me", headers=wrong).status_code == 401
+    return token
+
+
 def test_the_log_never_holds_a_token(own_server: ServerProcess) -> None:
     own_server.log_level = "info"
     own_server.start()
     built = run_walk_once(own_server)
+    performer_token = use_a_performer(own_server.url, built.intruder_token)
     own_server.stop()
     log = own_server.log_path.read_text(errors="replace")
     assert log.count("talaka.access") >= 2 * len(STEPS), "the walk was logged at info level"
     assert f"requester={built.intruder_id}" in log
-    for token in (built.owner_token, built.intruder_token):
+    for token in (built.owner_token, built.intruder_token, performer_token):
         assert token not in log
         assert hashlib.sha256(token.encode()).hexdigest() not in log
 
@@ -462,12 +480,17 @@ def test_the_log_never_holds_the_first_token(own_server: ServerProcess) -> None:
     assert own_server.token not in own_server.log_path.read_text(errors="replace")
 
 
+TOKEN_TABLES = ("tokens", "performer_tokens")
+
+
 def stored_rows(database_url: str) -> tuple[set[bytes], list[str]]:
-    """The token hashes, and every row of every table as text (for PostgreSQL) or the raw files (SQLite)."""
+    """The token hashes (requesters' and performers'), and every row of every table as text (for
+    PostgreSQL) or the raw files (SQLite)."""
     if database_url.startswith("sqlite:///"):
         path = Path(database_url.removeprefix("sqlite:///"))
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
-            hashes = {bytes(row[0]) for row in conn.execute("SELECT hash FROM tokens")}
+            hashes = {bytes(row[0]) for table in TOKEN_TABLES
+                      for row in conn.execute(f"SELECT hash FROM {table}")}
         conn.close()
         files = [candidate.read_bytes().decode("latin-1") for candidate in
                  (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")) if candidate.exists()]
@@ -475,7 +498,8 @@ def stored_rows(database_url: str) -> tuple[set[bytes], list[str]]:
     import psycopg
 
     with psycopg.connect(database_url) as postgres:
-        hashes = {bytes(row[0]) for row in postgres.execute("SELECT hash FROM tokens")}
+        hashes = {bytes(row[0]) for table in TOKEN_TABLES
+                  for row in postgres.execute(f"SELECT hash FROM {table}")}
         tables = [row[0] for row in postgres.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")]
         rows = [str(row[0]) for table in tables for row in postgres.execute(
@@ -488,6 +512,7 @@ def test_tokens_are_stored_only_as_sha256_digests(own_server: ServerProcess) -> 
     tokens = [own_server.token, own_server.new_requester("second")]
     with api_client(own_server.url, tokens[1]) as api:
         assert api.get("/requester").status_code == 200
+    tokens.append(use_a_performer(own_server.url, tokens[1]))
     own_server.stop()
     hashes, stored = stored_rows(own_server.database_url)
     assert hashes == {hashlib.sha256(token.encode()).digest() for token in tokens}
