@@ -104,17 +104,9 @@ def api_rows(api: httpx.Client, pool_id: str) -> list[Row]:
         params["id_gt"] = page["items"][-1]["id"]
 
 
-@dataclass(frozen=True)
-class Counters:
-    """A task's counters as the database keeps them: assignments that use its overlap, and answers."""
-
-    used: int
-    done: int
-
-
 ASSIGNMENTS_SQL = ("SELECT a.seq, p.id, a.status, a.tasks, a.solutions FROM assignments AS a "
                    "JOIN performers AS p ON p.no = a.performer_no WHERE a.pool_id = %s ORDER BY a.seq")
-TASKS_SQL = "SELECT seq, used, done FROM tasks WHERE pool_id = %s AND golden = 0"
+TASKS_SQL = "SELECT seq, used FROM tasks WHERE pool_id = %s AND golden = 0"
 """Written for PostgreSQL; SQLite reads them with `?` placeholders."""
 
 
@@ -131,8 +123,8 @@ def _fetch(database_url: str, pool_id: int) -> tuple[list[Any], list[Any]]:
                 conn.execute(TASKS_SQL, (pool_id,)).fetchall())
 
 
-def db_rows(database_url: str, pool_id: str) -> tuple[list[Row], dict[str, Counters]]:
-    """The pool's assignments and its general tasks' counters, read from the database itself."""
+def db_rows(database_url: str, pool_id: str) -> tuple[list[Row], dict[str, int]]:
+    """The pool's assignments and its general tasks' `used` counters, read from the database itself."""
     number = int(pool_id)
     assignments, tasks = _fetch(database_url, number)
 
@@ -142,7 +134,7 @@ def db_rows(database_url: str, pool_id: str) -> tuple[list[Row], dict[str, Count
     rows = [Row(task_id(seq), performer, status, tuple(task_id(task) for task in json.loads(bytes(seqs))),
                 None if solutions is None else canonical(json.loads(bytes(solutions))))
             for seq, performer, status, seqs, solutions in assignments]
-    return rows, {task_id(seq): Counters(used, done) for seq, used, done in tasks}
+    return rows, {task_id(seq): used for seq, used in tasks}
 
 
 def problems(rows: list[Row], pool: WorkPool) -> list[str]:
@@ -176,12 +168,12 @@ def problems(rows: list[Row], pool: WorkPool) -> list[str]:
     return found
 
 
-def counter_problems(rows: list[Row], counters: dict[str, Counters], pool: WorkPool) -> list[str]:
-    """Where the database's per-task counters disagree with its assignments (a take trusts them)."""
+def counter_problems(rows: list[Row], counters: dict[str, int], pool: WorkPool) -> list[str]:
+    """Where the database's per-task `used` counter disagrees with its assignments (a take trusts it,
+    and a pool is done when it has reached the overlap everywhere with nothing ACTIVE)."""
     used = Counter(task for row in rows if row.status in HOLDING for task in row.tasks)
-    done = Counter(task for row in rows if row.status in ANSWERED for task in row.tasks)
-    return [f"task {task}: counters {counters[task]}, assignments say used={used[task]} done={done[task]}"
-            for task in sorted(pool.general) if counters[task] != Counters(used[task], done[task])]
+    return [f"task {task}: used {counters[task]}, assignments say used={used[task]}"
+            for task in sorted(pool.general) if counters[task] != used[task]]
 
 
 FINAL_STATUS = {"skipped": "SKIPPED", "skip_refused": "EXPIRED", "abandoned": "EXPIRED", "expired": "EXPIRED",

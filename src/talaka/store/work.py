@@ -298,10 +298,6 @@ def submit(conn: Connection, d: Dialect, performer_no: int, performer_id: str, s
         return WorkOutcome(_own_assignment(conn, d, performer_no, seq), refusal=REFUSED_STATUS)
     record = assignment_from_row(updated)
     record.user_id = performer_id
-    if record.suite_seq is not None:
-        conn.execute(w.FINISH_SUITE, (record.suite_seq,))
-    elif record.task_seqs:
-        conn.execute(w.FINISH_TASKS.format(slots=slots(d, len(record.task_seqs))), record.task_seqs)
     return WorkOutcome(record, tasks if tasks is not None else assigned_tasks(conn, d, record))
 
 
@@ -351,7 +347,8 @@ _decode_delay = msgspec.json.Decoder(_CloseDelay).decode
 def close_finished_pools(conn: Connection, d: Dialect, now: str) -> list[tuple[int, str]]:
     """Close open pools that expired (`will_expire`) or whose work is done; `(pool id, reason)` each.
 
-    A pool is done when it has general work, none of it lacks answers and nothing is ACTIVE; it
+    A pool is done when it has general work, none of it has overlap left to give and nothing is
+    ACTIVE (so every unit of overlap is a submitted answer); it
     closes `auto_close_after_complete_delay_seconds` after it was first seen done. Each question
     is one statement over all open pools (index probes per pool inside the database), so a sweep
     costs a few statements however many pools are open.

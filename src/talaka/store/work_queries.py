@@ -45,10 +45,12 @@ class WorkQueries(Statements):
     DONE_POOLS: str = (
         "SELECT p.id, p.body, p.complete_since FROM pools AS p WHERE p.status = 'OPEN' "
         "AND NOT EXISTS (SELECT 1 FROM tasks WHERE pool_id = p.id AND golden = 0 "
-        "AND (overlap IS NULL OR done < overlap)) AND NOT EXISTS (SELECT 1 FROM task_suites WHERE pool_id = p.id "
-        "AND (overlap IS NULL OR done < overlap)) AND NOT EXISTS (SELECT 1 FROM assignments "
+        "AND (overlap IS NULL OR used < overlap)) AND NOT EXISTS (SELECT 1 FROM task_suites WHERE pool_id = p.id "
+        "AND (overlap IS NULL OR used < overlap)) AND NOT EXISTS (SELECT 1 FROM assignments "
         "WHERE pool_id = p.id AND status = 'ACTIVE') AND (EXISTS (SELECT 1 FROM tasks WHERE pool_id = p.id "
         "AND golden = 0) OR EXISTS (SELECT 1 FROM task_suites WHERE pool_id = p.id))")
+    """Open pools whose frontier is empty and with nothing ACTIVE: every unit of overlap is held by
+    a submitted answer (a rejected one included, as in Toloka)."""
     EXPIRED_POOLS: str = ("SELECT id, body FROM pools WHERE status = 'OPEN' "
                           "AND json_extract(CAST(body AS TEXT), '$.will_expire') <= ?")
     WAITING_POOLS: str = "SELECT id FROM pools WHERE status = 'OPEN' AND complete_since IS NOT NULL"
@@ -80,8 +82,6 @@ class WorkQueries(Statements):
                                 "VALUES (?, ?, ?)")
     USE_TASKS: str = "UPDATE tasks SET used = used + ? WHERE seq IN ({slots}) AND overlap IS NOT NULL"
     USE_SUITES: str = "UPDATE task_suites SET used = used + ? WHERE seq = ? AND overlap IS NOT NULL"
-    FINISH_TASKS: str = "UPDATE tasks SET done = done + 1 WHERE seq IN ({slots}) AND overlap IS NOT NULL"
-    FINISH_SUITE: str = "UPDATE task_suites SET done = done + 1 WHERE seq = ? AND overlap IS NOT NULL"
     TASK_BODIES: str = "SELECT seq, pool_id, overlap, used, body FROM tasks WHERE seq IN ({slots})"
     SUITE_BODY: str = "SELECT pool_id, body FROM task_suites WHERE seq = ?"
 
@@ -113,20 +113,20 @@ class WorkQueries(Statements):
                                  "AND status IN ('SUBMITTED', 'ACCEPTED', 'REJECTED')")
     ANALYTICS_SUBMIT_TIMES: str = ("SELECT created, submitted FROM assignments WHERE pool_id = ? "
                                    "AND submitted IS NOT NULL")
-    ANALYTICS_TASKS: str = (
-        "SELECT count(*), coalesce(sum(overlap), 0), coalesce(sum(CASE WHEN done < overlap THEN done "
-        "ELSE overlap END), 0) FROM tasks WHERE pool_id = ? AND golden = 0 AND overlap IS NOT NULL")
-    ANALYTICS_SUITES: str = (
-        "SELECT count(*), coalesce(sum(overlap), 0), coalesce(sum(CASE WHEN done < overlap THEN done "
-        "ELSE overlap END), 0) FROM task_suites WHERE pool_id = ? AND overlap IS NOT NULL")
-
+    ANALYTICS_TASKS: str = ("SELECT count(*), coalesce(sum(overlap), 0), coalesce(sum(used), 0) FROM tasks "
+                            "WHERE pool_id = ? AND golden = 0 AND overlap IS NOT NULL")
+    ANALYTICS_SUITES: str = ("SELECT count(*), coalesce(sum(overlap), 0), coalesce(sum(used), 0) FROM task_suites "
+                             "WHERE pool_id = ? AND overlap IS NOT NULL")
+    ACTIVE_IN_POOL: str = "SELECT tasks, suite_seq FROM assignments WHERE pool_id = ? AND status = 'ACTIVE'"
+    FINITE_GENERAL: str = "SELECT seq FROM tasks WHERE seq IN ({slots}) AND golden = 0 AND overlap IS NOT NULL"
+    FINITE_SUITES: str = "SELECT seq FROM task_suites WHERE seq IN ({slots}) AND overlap IS NOT NULL"
 
 def _locking(statement: str) -> str:
     return statement.replace("?", "%s") + " FOR UPDATE OF t SKIP LOCKED"
 
 
 def _in_seq_order(statement: str) -> str:
-    """A counter update over many tasks that locks them in seq order first: submits and expiries of
+    """A counter update over many tasks that locks them in seq order first: expiries and skips of
     suites sharing tasks (overlap 3 means three suites of the same ten tasks) would otherwise lock
     them in whatever order each plan visits them, and deadlock."""
     where = "WHERE seq IN ({slots}) AND overlap IS NOT NULL"
@@ -141,5 +141,4 @@ POSTGRES = WorkQueries().for_dialect("%s", OPEN_TASKS=_locking(WorkQueries.OPEN_
                                      EXPIRED_POOLS=WorkQueries.EXPIRED_POOLS.replace("?", "%s").replace(
                                          "json_extract(CAST(body AS TEXT), '$.will_expire')",
                                          "(body ->> 'will_expire')"),
-                                     USE_TASKS=_in_seq_order(WorkQueries.USE_TASKS),
-                                     FINISH_TASKS=_in_seq_order(WorkQueries.FINISH_TASKS))
+                                     USE_TASKS=_in_seq_order(WorkQueries.USE_TASKS))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -11,7 +12,7 @@ import msgspec
 from talaka.core.assignments import AssignedTask, AssignmentRecord
 from talaka.core.performers import Profile
 from talaka.core.timefmt import now_text
-from talaka.store.dbapi import Connection, Dialect
+from talaka.store.dbapi import Connection, Dialect, slots
 from talaka.store.search import Search, render
 from talaka.store.work import assignment_from_row, tasks_of_many
 from talaka.store.work_queries import ASSIGNMENT_COLUMNS, ASSIGNMENT_FROM
@@ -159,13 +160,14 @@ def pool_analytics(conn: Connection, d: Dialect, pool_id: int) -> dict[str, Any]
         by_status[status] = int(count)
         if status == "ACCEPTED":
             spent = float(reward)
-    tasks, overlap, done = conn.execute(w.ANALYTICS_TASKS, (pool_id,)).fetchone()
-    suites, suite_overlap, suite_done = conn.execute(w.ANALYTICS_SUITES, (pool_id,)).fetchone()
+    tasks, overlap, used = conn.execute(w.ANALYTICS_TASKS, (pool_id,)).fetchone()
+    suites, suite_overlap, suite_used = conn.execute(w.ANALYTICS_SUITES, (pool_id,)).fetchone()
+    done = int(used) + int(suite_used) - _active_slots(conn, d, pool_id)
     durations = [(datetime.fromisoformat(submitted) - datetime.fromisoformat(created)).total_seconds()
                  for created, submitted in conn.execute(w.ANALYTICS_SUBMIT_TIMES, (pool_id,)).fetchall()]
     total_overlap = int(overlap) + int(suite_overlap)
     return {
-        "completion_percentage": (int(done) + int(suite_done)) * 100 / total_overlap if total_overlap else 0.0,
+        "completion_percentage": done * 100 / total_overlap if total_overlap else 0.0,
         "submitted_assignments_count": sum(by_status.get(name, 0) for name in ("SUBMITTED", "ACCEPTED", "REJECTED")),
         "approved_assignments_count": by_status.get("ACCEPTED", 0),
         "rejected_assignments_count": by_status.get("REJECTED", 0),
@@ -176,9 +178,28 @@ def pool_analytics(conn: Connection, d: Dialect, pool_id: int) -> dict[str, Any]
         "avg_submit_assignment_millis": sum(durations) * 1000 / len(durations) if durations else 0.0,
         "unique_workers_count": int(conn.execute(w.ANALYTICS_WORKERS, (pool_id,)).fetchone()[0]),
         "unique_submitters_count": int(conn.execute(w.ANALYTICS_SUBMITTERS, (pool_id,)).fetchone()[0]),
-        "estimated_assignments_count": _estimated_assignments(total_overlap, int(done) + int(suite_done),
-                                                              by_status),
+        "estimated_assignments_count": _estimated_assignments(total_overlap, done, by_status),
     }
+
+
+def _active_slots(conn: Connection, d: Dialect, pool_id: int) -> int:
+    """Units of general overlap that ACTIVE assignments hold (counted in `used`, not yet answers):
+    there are at most as many ACTIVE assignments as performers at work, so this stays small."""
+    task_seqs: Counter[int] = Counter()
+    suite_seqs: Counter[int] = Counter()
+    for tasks, suite_seq in conn.execute(d.w.ACTIVE_IN_POOL, (pool_id,)).fetchall():
+        if suite_seq is not None:
+            suite_seqs[suite_seq] += 1
+        else:
+            task_seqs.update(_decode(bytes(tasks)))
+    held = 0
+    for statement, counts in ((d.w.FINITE_GENERAL, task_seqs), (d.w.FINITE_SUITES, suite_seqs)):
+        wanted = sorted(counts)
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            rows = conn.execute(statement.format(slots=slots(d, len(chunk))), chunk).fetchall()
+            held += sum(counts[row[0]] for row in rows)
+    return held
 
 
 def _estimated_assignments(total_overlap: int, done: int, by_status: dict[str, int]) -> float:

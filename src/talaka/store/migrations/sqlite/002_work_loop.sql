@@ -19,22 +19,20 @@ CREATE TABLE performer_tokens (
     created      TEXT NOT NULL
 ) WITHOUT ROWID;
 
--- `used`: assignments that hold the task's overlap (ACTIVE, SUBMITTED, ACCEPTED, REJECTED);
--- `done`: those of them that were submitted. Both move in the transaction that moves an assignment.
+-- `used`: assignments that hold the task's overlap (ACTIVE, SUBMITTED, ACCEPTED, REJECTED), moved in
+-- the transaction that moves an assignment. With nothing ACTIVE, it is also the count of answers, so
+-- no second counter is kept: a submit writes no task row.
 ALTER TABLE tasks ADD COLUMN used INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE tasks ADD COLUMN done INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE task_suites ADD COLUMN used INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE task_suites ADD COLUMN done INTEGER NOT NULL DEFAULT 0;
 
 -- The issuing frontier: only tasks that still have overlap to give are in these indexes, so a
--- take reads a few index entries at the front whatever the pool's size.
+-- take reads a few index entries at the front whatever the pool's size, and a pool whose frontier
+-- is empty and that has nothing ACTIVE is done.
 CREATE INDEX tasks_open ON tasks (pool_id, seq) WHERE golden = 0 AND (overlap IS NULL OR used < overlap);
 CREATE INDEX tasks_golden ON tasks (pool_id, seq) WHERE golden = 1;
-CREATE INDEX tasks_unfinished ON tasks (pool_id) WHERE golden = 0 AND (overlap IS NULL OR done < overlap);
-CREATE INDEX task_suites_open ON task_suites (pool_id, seq) WHERE overlap IS NULL OR used < overlap;
 -- Every task suite is work to be done, control tasks mixed in or not (`golden` marks a suite that
--- holds any control task).
-CREATE INDEX task_suites_unfinished ON task_suites (pool_id) WHERE overlap IS NULL OR done < overlap;
+-- holds any control task), so the suites' frontier has no `golden` condition.
+CREATE INDEX task_suites_open ON task_suites (pool_id, seq) WHERE overlap IS NULL OR used < overlap;
 
 CREATE INDEX pools_open ON pools (status) WHERE status = 'OPEN';
 ALTER TABLE pools ADD COLUMN complete_since TEXT;
