@@ -31,6 +31,12 @@ class Dialect(Protocol):
     def insert_tasks(self, conn: Connection, table: str, op_no: int, rows: list[Row]) -> Sequence[int]:
         """Insert task rows in order; return their sequence numbers, ascending."""
 
+    def issue_tasks(self, conn: Connection, assignment: Sequence[Any], seqs: list[int],
+                    general_seqs: list[int]) -> int:
+        """Insert a mixed suite's assignment (the values of `INSERT_ASSIGNMENT`), record its tasks
+        as issued to the performer, and count them against the overlap of `general_seqs` (the
+        finite ones, already locked by the take); return the assignment's seq."""
+
     def take_state(self, conn: Connection, performer_no: int, pool_id: int) -> Any:
         """The pool's `(status, revision)` row (None when there is no such pool); where writers run
         concurrently, also serializes takes of one performer until the transaction ends."""

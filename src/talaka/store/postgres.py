@@ -23,6 +23,12 @@ INSERT_FEW = ("INSERT INTO {table} (seq, pool_id, op_no, item_idx, overlap, gold
 COPY_FROM_ROWS = 32
 TAKE_LOCKS = 0x7A1A
 """The advisory lock space of takes (the two-key form, so it never meets the migration lock)."""
+ISSUE_TASKS = (
+    "WITH assignment AS (" + WorkQueries.INSERT_ASSIGNMENT.replace("?", "%s") + "), "
+    "issued AS (INSERT INTO issued_tasks (performer_no, task_seq, assignment_seq) "
+    "SELECT %s, unnest(%s::bigint[]), assignment.seq FROM assignment), "
+    "used AS (UPDATE tasks SET used = used + 1 WHERE seq = ANY(%s::bigint[]) AND overlap IS NOT NULL) "
+    "SELECT seq FROM assignment")
 TAKE_STATE = ("SELECT p.status, p.revision FROM (SELECT pg_advisory_xact_lock(%s::int, %s::int)) AS locked "
               "LEFT JOIN pools AS p ON p.id = %s")
 _FIXED = struct.Struct(">hiqiqiqii")
@@ -90,6 +96,12 @@ class PostgresDialect:
         with conn.cursor().copy(COPY_TASKS.format(table=table)) as copy:
             copy.write(encode_copy(rows, seqs, op_no))
         return seqs
+
+    def issue_tasks(self, conn: Any, assignment: Sequence[Any], seqs: list[int], general_seqs: list[int]) -> int:
+        """One statement (one round trip) for the assignment, its issued tasks and the overlap they
+        use; the general tasks are already locked by the take's frontier read."""
+        row = conn.execute(ISSUE_TASKS, (*assignment, assignment[1], seqs, general_seqs)).fetchone()
+        return int(row[0])
 
     def take_state(self, conn: Any, performer_no: int, pool_id: int) -> Any:
         """One round trip: a transaction-scoped advisory lock per performer (a second take by the

@@ -31,6 +31,16 @@ class SqliteDialect:
         last: int = conn.execute(LAST_ROWID).fetchone()[0]
         return range(last - len(rows) + 1, last + 1)
 
+    def issue_tasks(self, conn: sqlite3.Connection, assignment: Sequence[Any], seqs: list[int],
+                    general_seqs: list[int]) -> int:
+        w = self.w
+        assignment_seq: int = conn.execute(w.INSERT_ASSIGNMENT, assignment).fetchone()[0]
+        performer_no = assignment[1]
+        conn.executemany(w.INSERT_ISSUED_TASK, [(performer_no, seq, assignment_seq) for seq in seqs])
+        if general_seqs:
+            conn.execute(w.USE_TASKS.format(slots=", ".join("?" * len(general_seqs))), (1, *general_seqs))
+        return assignment_seq
+
     def take_state(self, conn: sqlite3.Connection, performer_no: int, pool_id: int) -> Any:
         """No lock needed: every write runs on the one writer thread, one after another."""
         return conn.execute(self.w.POOL_STATE, (pool_id,)).fetchone()

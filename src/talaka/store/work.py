@@ -167,12 +167,9 @@ def _issue_mixed(conn: Connection, d: Dialect, performer_no: int, performer_id: 
         return WorkOutcome(refusal=REFUSED_NO_TASKS)
     chosen = mixer.arrange(general[:sizes[0]] + golden[:sizes[1]])
     seqs = [seq for seq, _, _ in chosen]
-    assignment_seq = conn.execute(w.INSERT_ASSIGNMENT, (
-        plan.pool_id, performer_no, None, now, expires, plan.reward, _encode(seqs))).fetchone()[0]
-    conn.cursor().executemany(w.INSERT_ISSUED_TASK, [(performer_no, seq, assignment_seq) for seq in seqs])
     general_seqs = [seq for seq, overlap, _ in general[:sizes[0]] if overlap is not None]
-    if general_seqs:
-        conn.execute(w.USE_TASKS.format(slots=slots(d, len(general_seqs))), (1, *general_seqs))
+    assignment_seq = d.issue_tasks(conn, (plan.pool_id, performer_no, None, now, expires, plan.reward,
+                                          _encode(seqs)), seqs, general_seqs)
     record = AssignmentRecord(assignment_seq, plan.pool_id, performer_no, performer_id, None, "ACTIVE", now,
                               expires, None, None, None, None, None, plan.reward, seqs, None, None, None)
     tasks = [AssignedTask(task_id(plan.pool_id, seq), body) for seq, _, body in chosen]
