@@ -1,36 +1,15 @@
-"""The work loop in the store, on SQLite and PostgreSQL: issuing suites, overlap, expiry, review, closing.
-
-Pools, projects and tasks are written through the same calls the API makes (`stored_pool`,
-`Creator.create_at_once`, `replace_pool` with a `POOL.OPEN` operation), so the rows are the ones a
-server would hold. Every call gets an explicit `now` from a fixed clock in 2030, so deadlines and
-delays are exact and no background sweep (none runs here) can interfere.
-"""
+"""The work loop in the store: who gets which task, the mixer, task suites, taking, submitting and
+deadlines, and many takers at once (the scene: `tests/store/work_scene.py`)."""
 
 from __future__ import annotations
 
 import asyncio
-import functools
-import os
-from collections.abc import Callable, Coroutine, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
-import msgspec
 import pytest
 
-from talaka.api.objects import finished_operation
-from talaka.core.assignments import AssignmentRecord
-from talaka.core.batch import SUITE, TASK, decode_items
+from talaka.core.batch import SUITE
 from talaka.core.ids import parse_task_id
-from talaka.core.performers import Profile, new_performer_id
-from talaka.core.pool_plan import PoolPlan, compile_plan
-from talaka.core.pools import check_pool, pool_body_with_status, stored_pool
-from talaka.core.projects import check_project, stored_project
-from talaka.core.timefmt import now_text
-from talaka.ops.creation import CreateParams, Creator, new_record
-from talaka.store import open_store
-from talaka.store.base import Store
 from talaka.store.search import Search
 from talaka.store.work import time_after
 from talaka.store.work_records import (
@@ -38,192 +17,23 @@ from talaka.store.work_records import (
     REFUSED_NOT_FOUND,
     REFUSED_NOT_OPEN,
     REFUSED_STATUS,
-    PerformerRecord,
     StalePlan,
-    WorkOutcome,
 )
-
-T0 = "2030-01-01T00:00:00.000000"
-MAX_DURATION = 600
-PROJECT = {"public_name": "Cats", "public_description": "Cats or dogs", "public_instructions": "<p>Look</p>",
-           "task_spec": {"input_spec": {"image": {"type": "string", "required": True}},
-                         "output_spec": {"label": {"type": "string", "required": True,
-                                                   "allowed_values": ["cat", "dog"]}}}}
-encode = msgspec.json.encode
-decode = msgspec.json.decode
-T = TypeVar("T")
-
-
-def at(seconds: float) -> str:
-    return time_after(T0, seconds)
-
-
-def run(coroutine: Coroutine[Any, Any, T]) -> T:
-    return asyncio.run(coroutine)
-
-
-def scenario(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
-    """A test written as a coroutine, run to its end on its own event loop (as the fixtures run theirs)."""
-
-    @functools.wraps(test)
-    def run_test(*args: Any, **kwargs: Any) -> None:
-        run(test(*args, **kwargs))
-
-    return run_test
-
-
-@dataclass
-class Scene:
-    """One requester and project in a fresh database, and what tests do with them."""
-
-    store: Store
-    requester_id: int
-    project_id: int
-    creator: Creator
-
-    async def pool(self, **fields: Any) -> int:
-        body = {"project_id": str(self.project_id), "private_name": "pool",
-                "may_contain_adult_content": False, "reward_per_assignment": 0.05,
-                "assignment_max_duration_seconds": MAX_DURATION,
-                "defaults": {"default_overlap_for_new_tasks": 1, "default_overlap_for_new_task_suites": 1},
-                **fields}
-        assert check_pool(body) == {}
-        created = now_text()
-        stored = encode(stored_pool(body, requester_id=self.requester_id, status="CLOSED", created=created))
-        return await self.store.create_pool(self.requester_id, self.project_id, stored, created)
-
-    async def add(self, pool_id: int, items: list[dict[str, Any]], kind: str = TASK) -> list[str]:
-        """Create tasks (or task suites) the way `POST /v1/tasks?allow_defaults=true` does; their ids."""
-        params = CreateParams(allow_defaults=True)
-        record = new_record(self.requester_id, kind, None, params, None, is_sync=True)
-        decoded = decode_items(encode([{"pool_id": str(pool_id), **item} for item in items]), kind)
-        outcome = await self.creator.create_at_once(record, decoded, params)
-        assert outcome.errors == {}
-        return [identifier for _, identifier, _ in outcome.created.created]
-
-    async def open(self, pool_id: int) -> None:
-        record = await self.store.get_pool(self.requester_id, pool_id)
-        assert record is not None
-        operation = finished_operation(self.requester_id, "POOL.OPEN", {"pool_id": str(pool_id)})
-        body = pool_body_with_status(record.body, "OPEN", operation.submitted)
-        await self.store.replace_pool(self.requester_id, pool_id, "OPEN", body, operation)
-
-    async def update(self, pool_id: int, **fields: Any) -> None:
-        """A pool update (`PUT /v1/pools/{id}`), which changes the pool's revision."""
-        record = await self.store.get_pool(self.requester_id, pool_id)
-        assert record is not None
-        body = {**decode(record.body), **fields}
-        await self.store.replace_pool(self.requester_id, pool_id, record.status, encode(body), None)
-
-    async def plan(self, pool_id: int) -> PoolPlan:
-        source = await self.store.pool_source(pool_id)
-        assert source is not None
-        return compile_plan(source.pool_id, source.project_id, source.requester_id, source.revision,
-                            source.pool_body, source.project_body, source.requester_name)
-
-    async def performer(self, name: str = "worker") -> PerformerRecord:
-        return await self.store.create_performer(new_performer_id(), Profile(name, ("EN",), "GB", False),
-                                                 os.urandom(16), self.requester_id)
-
-    async def take(self, performer: PerformerRecord, plan: PoolPlan, now: str = T0) -> WorkOutcome:
-        return await self.store.take(performer.no, performer.id, plan, now)
-
-    async def issued(self, performer: PerformerRecord, plan: PoolPlan, now: str = T0) -> WorkOutcome:
-        outcome = await self.take(performer, plan, now)
-        assert outcome.refusal is None and outcome.record is not None, outcome.refusal
-        return outcome
-
-
-    async def submit(self, performer: PerformerRecord, outcome: WorkOutcome, plan: PoolPlan,
-                     now: str = T0, label: Any = "cat") -> WorkOutcome:
-        """Answer every task of the suite with `label`: the body of `POST .../submit`."""
-        body = {"solutions": [{"output_values": {"label": label}} for _ in outcome.tasks]}
-        return await self.store.submit(performer.no, performer.id, record_of(outcome).seq, plan, body, now)
-
-    async def skip(self, performer: PerformerRecord, outcome: WorkOutcome, now: str) -> WorkOutcome:
-        return await self.store.skip(performer.no, record_of(outcome).seq, now)
-
-    async def assignment(self, outcome: WorkOutcome | int) -> AssignmentRecord:
-        """An assignment as it is stored now."""
-        seq = outcome if isinstance(outcome, int) else record_of(outcome).seq
-        found = await self.store.get_assignment(seq)
-        assert found is not None
-        return found[0]
-
-    async def task(self, identifier: str, table: str = "tasks") -> dict[str, Any]:
-        body = await self.store.get_task(table, self.requester_id, identifier)
-        assert body is not None
-        return dict(decode(body))
-
-    async def remaining(self, identifier: str) -> int:
-        return int((await self.task(identifier))["remaining_overlap"])
-
-    async def pool_status(self, pool_id: int) -> tuple[str, dict[str, Any]]:
-        record = await self.store.get_pool(self.requester_id, pool_id)
-        assert record is not None
-        return record.status, decode(record.body)
-
-
-@pytest.fixture
-def scene(database_url: str) -> Iterator[Scene]:
-    store = open_store(database_url)
-    run(store.start())
-
-    async def begin() -> Scene:
-        requester = await store.create_requester("requester", os.urandom(16))
-        assert check_project(PROJECT) == {}
-        project_body = stored_project(PROJECT, status="ACTIVE", created=now_text())
-        project = await store.create_project(requester.id, encode(project_body), now_text())
-        return Scene(store, requester.id, project, Creator(store, executor))
-
-    with ThreadPoolExecutor(1) as executor:
-        yield run(begin())
-    run(store.close())
-
-
-def image(number: int) -> dict[str, Any]:
-    return {"input_values": {"image": f"general-{number}"}}
-
-
-def control(number: int) -> dict[str, Any]:
-    return {"input_values": {"image": f"golden-{number}"},
-            "known_solutions": [{"output_values": {"label": "cat"}}]}
-
-
-def golden(number: int) -> dict[str, Any]:
-    """A control task as tutorials create them: every performer may meet it."""
-    return {**control(number), "infinite_overlap": True}
-
-
-def record_of(outcome: WorkOutcome) -> AssignmentRecord:
-    assert outcome.record is not None, outcome.refusal
-    return outcome.record
-
-
-def images(outcome: WorkOutcome) -> list[str]:
-    return [decode(task.body)["input_values"]["image"] for task in outcome.tasks]
-
-
-ONE_BY_ONE = {"real_tasks_count": 1, "golden_tasks_count": 0, "training_tasks_count": 0}
-
-
-async def _bring_to(scene: Scene, performer: PerformerRecord, plan: PoolPlan, outcome: WorkOutcome,
-                    status: str) -> None:
-    """Move a fresh ACTIVE assignment to `status` the way it happens for real."""
-    taken = record_of(outcome)
-    if status == "SKIPPED":
-        assert (await scene.skip(performer, outcome, at(1))).refusal is None
-    elif status == "EXPIRED":
-        assert await scene.store.expire_due(taken.expires) == 1
-    elif status in ("SUBMITTED", "ACCEPTED", "REJECTED"):
-        submitted = record_of(await scene.submit(performer, outcome, plan, at(1)))
-        assert submitted.status == ("ACCEPTED" if plan.auto_accept else "SUBMITTED")
-        if status == "REJECTED":
-            assert await scene.store.review(taken.seq, submitted.status, "REJECTED", "wrong", at(2))
-        elif status == "ACCEPTED" and not plan.auto_accept:
-            assert await scene.store.review(taken.seq, "SUBMITTED", "ACCEPTED", None, at(2))
-    assert (await scene.assignment(outcome)).status == status
-
+from tests.store.work_scene import (
+    MAX_DURATION,
+    ONE_BY_ONE,
+    T0,
+    Scene,
+    at,
+    bring_to,
+    control,
+    decode,
+    golden,
+    image,
+    images,
+    record_of,
+    scenario,
+)
 
 # ---------------------------------------------------------------------------------------------
 # Never twice; overlap
@@ -242,7 +52,7 @@ async def test_a_performer_never_gets_a_task_twice(scene: Scene, fate: str) -> N
     for _ in range(2):
         outcome = await scene.issued(ann, plan)
         seen += images(outcome)
-        await _bring_to(scene, ann, plan, outcome, fate)
+        await bring_to(scene, ann, plan, outcome, fate)
     assert seen == ["general-0", "general-1"]
     assert (await scene.take(ann, plan, at(MAX_DURATION * 3))).refusal == REFUSED_NO_TASKS
     assert images(await scene.issued(bob, plan, at(MAX_DURATION * 3))) == ["general-0"]
@@ -259,7 +69,7 @@ async def test_which_statuses_hold_overlap(scene: Scene, status: str, holds: boo
     ann, bob = await scene.performer("ann"), await scene.performer("bob")
     outcome = await scene.issued(ann, plan)
     assert await scene.remaining(task) == 0
-    await _bring_to(scene, ann, plan, outcome, status)
+    await bring_to(scene, ann, plan, outcome, status)
     assert await scene.remaining(task) == (0 if holds else 1)
     later = await scene.take(bob, plan, at(MAX_DURATION + 1))
     assert (later.refusal == REFUSED_NO_TASKS) is holds
@@ -718,201 +528,6 @@ async def test_opening_and_adding_tasks_keep_the_plan(scene: Scene) -> None:
     ann = await scene.performer()
     await scene.submit(ann, await scene.issued(ann, plan), plan)
     assert images(await scene.issued(ann, plan)) == ["general-1"]
-
-
-# ---------------------------------------------------------------------------------------------
-# Review and acceptance
-
-
-@scenario
-async def test_manual_review_and_auto_accept_after_the_period(scene: Scene) -> None:
-    pool = await scene.pool(mixer_config=ONE_BY_ONE, auto_accept_solutions=False,
-                            auto_accept_period_day=2)
-    await scene.add(pool, [image(n) for n in range(3)])
-    await scene.open(pool)
-    plan = await scene.plan(pool)
-    assert not plan.auto_accept and plan.auto_accept_period_days == 2
-    seq = {}
-    for name in ("waiting", "rejected", "reviewed"):
-        worker = await scene.performer(name)
-        submitted = record_of(await scene.submit(worker, await scene.issued(worker, plan), plan, at(10)))
-        assert (submitted.status, submitted.submitted, submitted.accepted) == ("SUBMITTED", at(10), None)
-        seq[name] = submitted.seq
-    assert await scene.store.review(seq["rejected"], "SUBMITTED", "REJECTED", "Wrong", at(20))
-    assert await scene.store.review(seq["reviewed"], "SUBMITTED", "ACCEPTED", "Fine", at(20))
-    assert not await scene.store.review(seq["reviewed"], "SUBMITTED", "REJECTED", None, at(21)), \
-        "the review is conditional on the status the reviewer saw"
-    two_days = 2 * 86_400
-    assert await scene.store.accept_due(at(10 + two_days - 1)) == 0
-    assert await scene.store.accept_due(at(10 + two_days)) == 1
-    waiting, rejected, reviewed = [await scene.assignment(seq[name])
-                                   for name in ("waiting", "rejected", "reviewed")]
-    assert (waiting.status, waiting.accepted) == ("ACCEPTED", at(10 + two_days))
-    assert (rejected.status, rejected.rejected, rejected.public_comment) == ("REJECTED", at(20), "Wrong")
-    assert (reviewed.status, reviewed.accepted, reviewed.public_comment) == ("ACCEPTED", at(20), "Fine")
-    assert await scene.store.review(seq["rejected"], "REJECTED", "ACCEPTED", None, at(30))
-    after = await scene.assignment(seq["rejected"])
-    assert (after.status, after.accepted, after.rejected, after.public_comment) == (
-        "ACCEPTED", at(30), at(20), "Wrong")
-    assert await scene.store.accept_due(at(10 * two_days)) == 0, "reviewed ones are never auto-accepted"
-
-
-# ---------------------------------------------------------------------------------------------
-# Pools that close themselves
-
-
-@scenario
-async def test_a_pool_closes_completed_when_every_general_task_has_its_answers(scene: Scene) -> None:
-    pool = await scene.pool(mixer_config={"real_tasks_count": 1, "golden_tasks_count": 1,
-                                          "training_tasks_count": 0})
-    await scene.add(pool, [{**image(0), "overlap": 2}, image(1)])
-    await scene.add(pool, [golden(n) for n in range(3)])
-    other = await scene.pool(mixer_config=ONE_BY_ONE)
-    await scene.add(other, [image(9)])
-    await scene.open(pool)
-    await scene.open(other)
-    plan = await scene.plan(pool)
-    ann, bob = await scene.performer("ann"), await scene.performer("bob")
-    await scene.submit(ann, await scene.issued(ann, plan), plan, at(1))
-    await scene.submit(ann, await scene.issued(ann, plan, at(2)), plan, at(3))
-    assert await scene.store.close_finished_pools(at(4)) == [], "general-0 still needs a second answer"
-    active = await scene.issued(bob, plan, at(5))
-    assert await scene.store.close_finished_pools(at(6)) == [], "an ACTIVE assignment holds it open"
-    await scene.submit(bob, active, plan, at(7))
-    assert await scene.store.close_finished_pools(at(8)) == [(pool, "COMPLETED")]
-    status, body = await scene.pool_status(pool)
-    assert (status, body["status"], body["last_close_reason"], body["last_stopped"]) == (
-        "CLOSED", "CLOSED", "COMPLETED", at(8))
-    assert (await scene.pool_status(other))[0] == "OPEN"
-    assert await scene.store.close_finished_pools(at(9)) == []
-
-
-@scenario
-async def test_rejected_answers_count_towards_completion(scene: Scene) -> None:
-    pool = await scene.pool(mixer_config=ONE_BY_ONE, auto_accept_solutions=False)
-    await scene.add(pool, [image(0)])
-    await scene.open(pool)
-    plan = await scene.plan(pool)
-    ann = await scene.performer()
-    submitted = record_of(await scene.submit(ann, await scene.issued(ann, plan), plan, at(1)))
-    assert await scene.store.review(submitted.seq, "SUBMITTED", "REJECTED", "no", at(2))
-    assert await scene.store.close_finished_pools(at(3)) == [(pool, "COMPLETED")]
-
-
-@scenario
-async def test_skipped_and_expired_answers_do_not_complete_a_pool(scene: Scene) -> None:
-    pool = await scene.pool(mixer_config=ONE_BY_ONE)
-    await scene.add(pool, [image(0)])
-    await scene.open(pool)
-    plan = await scene.plan(pool)
-    ann, bob = await scene.performer("ann"), await scene.performer("bob")
-    await _bring_to(scene, ann, plan, await scene.issued(ann, plan), "SKIPPED")
-    assert await scene.store.close_finished_pools(at(2)) == []
-    await _bring_to(scene, bob, plan, await scene.issued(bob, plan, at(2)), "EXPIRED")
-    assert await scene.store.close_finished_pools(at(MAX_DURATION * 2)) == []
-
-
-@scenario
-async def test_a_pool_waits_for_active_assignments_even_when_its_overlap_is_met(scene: Scene) -> None:
-    pool = await scene.pool(mixer_config=ONE_BY_ONE)
-    [task] = await scene.add(pool, [{**image(0), "overlap": 2}])
-    await scene.open(pool)
-    plan = await scene.plan(pool)
-    ann, bob = await scene.performer("ann"), await scene.performer("bob")
-    slow = await scene.issued(ann, plan)
-    await scene.submit(bob, await scene.issued(bob, plan), plan, at(1))
-    body = await scene.store.get_task("tasks", scene.requester_id, task)
-    assert body is not None
-    await scene.store.replace_task("tasks", scene.requester_id, task, 1, False, body)
-    assert await scene.store.close_finished_pools(at(2)) == [], "ann's suite is still ACTIVE"
-    await scene.submit(ann, slow, plan, at(3))
-    assert await scene.store.close_finished_pools(at(4)) == [(pool, "COMPLETED")]
-
-
-@scenario
-async def test_auto_close_after_complete_delay(scene: Scene) -> None:
-    pool = await scene.pool(mixer_config=ONE_BY_ONE, auto_close_after_complete_delay_seconds=60)
-    await scene.add(pool, [image(0)])
-    await scene.open(pool)
-    plan = await scene.plan(pool)
-    ann = await scene.performer()
-    await scene.submit(ann, await scene.issued(ann, plan), plan, at(1))
-    assert await scene.store.close_finished_pools(at(10)) == [], "done since 10 s"
-    assert await scene.store.close_finished_pools(at(69)) == []
-    assert await scene.store.close_finished_pools(at(70)) == [(pool, "COMPLETED")]
-    assert (await scene.pool_status(pool))[1]["last_stopped"] == at(70)
-
-
-@scenario
-async def test_new_work_during_the_delay_restarts_it(scene: Scene) -> None:
-    pool = await scene.pool(mixer_config=ONE_BY_ONE, auto_close_after_complete_delay_seconds=60)
-    await scene.add(pool, [image(0)])
-    await scene.open(pool)
-    plan = await scene.plan(pool)
-    ann = await scene.performer()
-    await scene.submit(ann, await scene.issued(ann, plan), plan, at(1))
-    assert await scene.store.close_finished_pools(at(10)) == []
-    await scene.add(pool, [image(1)])
-    assert await scene.store.close_finished_pools(at(20)) == []
-    await scene.submit(ann, await scene.issued(ann, plan, at(30)), plan, at(31))
-    assert await scene.store.close_finished_pools(at(40)) == []
-    assert await scene.store.close_finished_pools(at(99)) == [], "done again only since 40 s"
-    assert await scene.store.close_finished_pools(at(100)) == [(pool, "COMPLETED")]
-
-
-@scenario
-async def test_a_completed_pool_reopened_with_new_tasks_closes_again(scene: Scene) -> None:
-    pool = await scene.pool(mixer_config=ONE_BY_ONE)
-    await scene.add(pool, [image(0)])
-    await scene.open(pool)
-    plan = await scene.plan(pool)
-    ann = await scene.performer()
-    await scene.submit(ann, await scene.issued(ann, plan), plan, at(1))
-    assert await scene.store.close_finished_pools(at(2)) == [(pool, "COMPLETED")]
-    assert (await scene.take(ann, plan, at(3))).refusal == REFUSED_NOT_OPEN
-    await scene.add(pool, [image(1)])
-    await scene.open(pool)
-    status, body = await scene.pool_status(pool)
-    assert status == "OPEN" and body["status"] == "OPEN"
-    assert await scene.store.close_finished_pools(at(4)) == []
-    plan = await scene.plan(pool)
-    await scene.submit(ann, await scene.issued(ann, plan, at(5)), plan, at(6))
-    assert await scene.store.close_finished_pools(at(7)) == [(pool, "COMPLETED")]
-
-
-@scenario
-async def test_infinite_overlap_tasks_never_complete_a_pool(scene: Scene) -> None:
-    pool = await scene.pool(mixer_config=ONE_BY_ONE)
-    await scene.add(pool, [{**image(0), "infinite_overlap": True}])
-    await scene.open(pool)
-    plan = await scene.plan(pool)
-    for name in ("ann", "bob"):
-        worker = await scene.performer(name)
-        await scene.submit(worker, await scene.issued(worker, plan), plan, at(1))
-    assert await scene.store.close_finished_pools(at(2)) == []
-
-
-@scenario
-async def test_will_expire_closes_a_pool_expired(scene: Scene) -> None:
-    pool = await scene.pool(mixer_config=ONE_BY_ONE, will_expire="2030-01-01T01:00:00")
-    await scene.add(pool, [image(0), image(1)])
-    await scene.open(pool)
-    plan = await scene.plan(pool)
-    ann = await scene.performer()
-    await scene.issued(ann, plan)
-    assert await scene.store.close_finished_pools(at(3599)) == []
-    assert await scene.store.close_finished_pools(at(3600)) == [(pool, "EXPIRED")]
-    status, body = await scene.pool_status(pool)
-    assert (status, body["last_close_reason"], body["last_stopped"]) == ("CLOSED", "EXPIRED", at(3600))
-
-
-@scenario
-async def test_will_expire_with_a_null_close_delay(scene: Scene) -> None:
-    pool = await scene.pool(mixer_config=ONE_BY_ONE, will_expire="2030-01-01T01:00:00",
-                            auto_close_after_complete_delay_seconds=None)
-    await scene.add(pool, [image(0)])
-    await scene.open(pool)
-    assert await scene.store.close_finished_pools(at(3600)) == [(pool, "EXPIRED")]
 
 
 # ---------------------------------------------------------------------------------------------
