@@ -31,8 +31,6 @@ they must get the same clean answers and never be shown a thing of the first one
 empty pages); only who the token belongs to and the open pools offered to every performer are
 shown to anyone.
 
-Requests that hit a server bug pinned in `test_hostile_work` are not sent (`known_server_bug`).
-
 Left out on purpose, because they are not bugs: `negative_data_rejection` (`dry_run=true` and
 `skip_invalid_items=true` accept arrays holding invalid items by design, and async creates check
 items in the operation) and `positive_data_acceptance` (the server refuses `1.0` where the document
@@ -42,7 +40,6 @@ yours is rightly refused).
 
 from __future__ import annotations
 
-import json
 import time
 import uuid
 from collections.abc import Iterator
@@ -67,8 +64,6 @@ CHECKS = ("not_a_server_error", "status_code_conformance", "content_type_conform
           "response_headers_conformance", "response_schema_conformance", "ignored_auth")
 VALID_INPUT = {"image": "https://example.com/fuzz.png"}
 VALID_SUBMIT = {"solutions": [{"output_values": {"label": "cat"}}]}
-ANALYTICS = "/api/staging/analytics-2"
-BY_FILTER = "active_workers_by_filter_count"
 NOT_OWNED = frozenset({"/openapi.json", "/api/v1/requester", "/api/performer/v1/me",
                        "/api/performer/v1/pools"})
 
@@ -294,37 +289,13 @@ owner = schemathesis.pytest.from_fixture("owner_schema")
 stranger = schemathesis.pytest.from_fixture("stranger_schema").include(method="GET")
 
 
-def known_server_bug(case: Case[Any]) -> bool:
-    """A request that hits a server bug pinned (xfail, strict) in `test_hostile_work`: not sent, so the run
-    keeps looking for new ones. Delete each clause with the fix of its bug."""
-    if case.operation.path == ANALYTICS and isinstance(case.body, list):
-        items = [item for item in case.body if isinstance(item, dict)]
-        # 500: a name that is an object or an array is looked up in a frozenset (unhashable).
-        if any(isinstance(item.get("name"), dict | list) for item in items):
-            return True
-        # 500: interval_hours past ~17 million hours overflows the date arithmetic.
-        hours = [item.get("interval_hours") for item in items if item.get("name") == BY_FILTER]
-        if any(isinstance(value, int) and value > 10**6 for value in hours):
-            return True
-        # 500 on PostgreSQL: the requests are stored as the operation's parameters, NUL included.
-        if "\\u0000" in json.dumps(items):
-            return True
-    # 500 on PostgreSQL: the user id is looked up as sent, NUL included.
-    return case.operation.path.startswith("/api/v1/user-metadata/") and any(
-        "\x00" in str(value) for value in (case.path_parameters or {}).values())
-
-
 @owner.parametrize()
 def test_every_answer_is_documented_and_no_5xx(case: Case[Any], fuzzer: Fuzzer) -> None:
-    if known_server_bug(case):
-        return
     case.call_and_validate(session=fuzzer.session, additional_checks=[error_envelope])
 
 
 @stranger.parametrize()
 def test_a_stranger_gets_clean_answers_and_sees_nothing(case: Case[Any], fuzzer: Fuzzer) -> None:
-    if known_server_bug(case):
-        return
     case.call_and_validate(session=fuzzer.session, additional_checks=[error_envelope, sees_nothing])
 
 

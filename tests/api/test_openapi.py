@@ -344,7 +344,8 @@ def performer_side(call: Checker, ann: str, bob: str, pools: dict[str, str]) -> 
     assert call("GET", f"{ME}/me", 200, token=ann)["languages"] == ["EN", "DE"]
     call("GET", f"{ME}/me", 403)
     call("GET", f"{ME}/me", 401, auth=False)
-    offered = [offer["pool_id"] for offer in call("GET", f"{ME}/pools", 200, token=ann)["items"]]
+    offers = call("GET", f"{ME}/pools", 200, token=ann)["items"]
+    offered = [offer["pool_id"] for offer in offers if offer["pool_id"] in pools.values()]  # other tests' too
     assert offered[0] == pools["mixed"] and pools["french"] not in offered
     call("GET", f"{ME}/pools", 400, token=ann, params={"page": "2"})
 

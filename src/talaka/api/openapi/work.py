@@ -8,7 +8,7 @@ tutorials tell them apart); the performer's view, which never does, is in `perfo
 from __future__ import annotations
 
 from talaka.api import search_params as sp
-from talaka.api.analytics import MAX_REQUESTS, METRICS
+from talaka.api.analytics import MAX_INTERVAL_HOURS, MAX_REQUESTS, METRICS
 from talaka.api.openapi.schema import (
     ANY_OBJECT,
     ASSIGNMENT_ID,
@@ -112,12 +112,13 @@ def analytics_schemas() -> dict[str, Schema]:
     request = obj({"subject": {"const": "POOL"},
                    "subject_id": NUMERIC_ID | {"description": "One of your pools"},
                    "name": {"type": "string", "enum": sorted(METRICS)},
-                   "interval_hours": {"description": "Hours to look back: required (an integer from 1) by "
-                                                     f"{by_filter}, ignored and echoed by the others"}},
+                   "interval_hours": {"description": f"Hours to look back: required by {by_filter}, ignored "
+                                                     "and echoed by the others"}},
                   ("subject", "subject_id", "name"), description="Other fields are echoed in the operation")
     request |= {"if": {"properties": {"name": {"const": by_filter}}, "required": ["name"]},
                 "then": {"required": ["interval_hours"],
-                         "properties": {"interval_hours": {"type": "integer", "minimum": 1}}}}
+                         "properties": {"interval_hours": {"type": "integer", "minimum": 1,
+                                                           "maximum": MAX_INTERVAL_HOURS}}}}
     percentage = {"type": STRING, "value": {"type": "number"}, "infinite": BOOLEAN, "approximate": BOOLEAN}
     return {
         "AnalyticsRequest": request,
