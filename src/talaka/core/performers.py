@@ -43,17 +43,20 @@ def check_profile(body: dict[str, Any]) -> tuple[Profile | None, FieldErrors]:
     name = body.get("name")
     if not isinstance(name, str) or not name.strip() or len(name) > MAX_NAME:
         errors["name"] = FieldError("VALUE_REQUIRED", f"A name of 1 to {MAX_NAME} characters is required")
-    languages = body.get("languages") or []
+    languages = body.get("languages")
+    if languages is None:
+        languages = []
     if not isinstance(languages, list) or not all(isinstance(code, str) for code in languages):
         errors["languages"] = FieldError("ARRAY_EXPECTED", "Expected an array of language codes like [\"EN\"]")
         languages = []
     for index, code in enumerate(languages):
-        if not LANGUAGE.match(code.upper()):
+        if not code.isascii() or not LANGUAGE.match(code.upper()):
             errors[f"languages.{index}"] = FieldError("INVALID_VALUE", f"{code!r:.20} is not an ISO 639-1 code "
                                                       "like EN")
     normalized = tuple(dict.fromkeys(code.upper() for code in languages))
     country = body.get("country")
-    if country is not None and (not isinstance(country, str) or not COUNTRY.match(country.upper())):
+    if country is not None and (not isinstance(country, str) or not country.isascii()
+                                or not COUNTRY.match(country.upper())):
         errors["country"] = FieldError("INVALID_VALUE", "Expected an ISO 3166-1 alpha-2 code like GB")
     adult = body.get("adult_allowed", False)
     if adult is None:

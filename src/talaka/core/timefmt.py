@@ -10,7 +10,9 @@ from datetime import UTC, datetime
 
 
 def format_time(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
+    """`isoformat`, not `strftime`: it pads years below 1000 to four digits (`%Y` does not on
+    Linux), which string comparison needs, and it is several times faster."""
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds")
 
 
 def now_text() -> str:
