@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import os
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
@@ -13,6 +14,9 @@ from talaka.logs import configure_logging
 
 if TYPE_CHECKING:
     from talaka.client._upload import UploadOptions
+    from talaka.store.base import Store
+
+T = TypeVar("T")
 
 DATABASE_OPTION = click.option(
     "--database", "database_url", envvar="TALAKA_DATABASE_URL", default=DEFAULT_DATABASE_URL, show_default=True,
@@ -25,21 +29,33 @@ def main() -> None:
     """Talaka: task pools over the Toloka API v1."""
 
 
-async def _first_requester(database_url: str) -> str | None:
-    """On an empty database, create a requester and return its token (shown once)."""
-    from talaka.api.auth import new_token, token_hash
+def _with_store(database_url: str, work: Callable[[Store], Awaitable[T]]) -> T:
+    """Run `work` on the database (migrated on opening), then close it."""
     from talaka.store import open_store
 
-    store = open_store(database_url)
-    await store.start()
-    try:
+    async def run() -> T:
+        store = open_store(database_url)
+        await store.start()
+        try:
+            return await work(store)
+        finally:
+            await store.close()
+
+    return asyncio.run(run())
+
+
+def _first_requester(database_url: str) -> str | None:
+    """On an empty database, create a requester and return its token (shown once)."""
+    from talaka.api.auth import new_token, token_hash
+
+    async def create(store: Store) -> str | None:
         if await store.count_requesters():
             return None
         token = new_token()
         await store.create_requester("admin", token_hash(token))
         return token
-    finally:
-        await store.close()
+
+    return _with_store(database_url, create)
 
 
 LOG_LEVEL_OPTION = click.option("--log-level", default="info", show_default=True,
@@ -58,7 +74,7 @@ def serve(host: str, port: int, workers: int, database_url: str, log_level: str)
     import uvicorn
 
     configure_logging(log_level)
-    token = asyncio.run(_first_requester(database_url))
+    token = _first_requester(database_url)
     if token is not None:
         click.echo("Created requester 'admin'. Its API token (shown only this once):", err=True)
         click.echo(token)
@@ -85,14 +101,11 @@ def worker(database_url: str, log_level: str) -> None:
 @DATABASE_OPTION
 def migrate(database_url: str) -> None:
     """Create or upgrade the database schema (servers and workers also do this when they start)."""
-    from talaka.store import open_store
 
-    async def upgrade() -> None:
-        store = open_store(database_url)
-        await store.start()
-        await store.close()
+    async def nothing(store: Store) -> None:
+        """Opening the store is what migrates it."""
 
-    asyncio.run(upgrade())
+    _with_store(database_url, nothing)
     click.echo(f"The database at {database_url} is up to date.")
 
 
@@ -107,19 +120,9 @@ def requester() -> None:
 def create_requester(name: str, database_url: str) -> None:
     """Create a requester; its new API token is the last line printed."""
     from talaka.api.auth import new_token, token_hash
-    from talaka.store import open_store
 
-    async def create() -> tuple[int, str]:
-        store = open_store(database_url)
-        await store.start()
-        try:
-            token = new_token()
-            created = await store.create_requester(name, token_hash(token))
-            return created.id, token
-        finally:
-            await store.close()
-
-    requester_id, token = asyncio.run(create())
+    token = new_token()
+    requester_id = _with_store(database_url, lambda store: store.create_requester(name, token_hash(token))).id
     click.echo(f"Created requester {name!r} (id {requester_id}). API token, shown only once:")
     click.echo(token)
 
@@ -140,7 +143,6 @@ def create_performer(name: str, languages: str, country: str | None, adult_allow
     """Create a performer; its new token for the performer API is the last line printed."""
     from talaka.api.auth import new_token, token_hash
     from talaka.core.performers import check_profile, new_performer_id
-    from talaka.store import open_store
 
     body = {"name": name, "languages": [code for code in languages.split(",") if code.strip()],
             "country": country, "adult_allowed": adult_allowed}
@@ -148,17 +150,9 @@ def create_performer(name: str, languages: str, country: str | None, adult_allow
     if profile is None:
         raise click.UsageError("; ".join(f"{path}: {error.message}" for path, error in errors.items()))
 
-    async def create() -> tuple[str, str]:
-        store = open_store(database_url)
-        await store.start()
-        try:
-            token = new_token()
-            created = await store.create_performer(new_performer_id(), profile, token_hash(token), None)
-            return created.id, token
-        finally:
-            await store.close()
-
-    performer_id, token = asyncio.run(create())
+    token = new_token()
+    performer_id = _with_store(database_url, lambda store: store.create_performer(
+        new_performer_id(), profile, token_hash(token), None)).id
     click.echo(f"Created performer {name!r} (id {performer_id}). Performer API token, shown only once:")
     click.echo(token)
 

@@ -30,17 +30,13 @@ from tests.api.work_world import (
     Case,
     Sides,
     WorkWorld,
-    build_world,
     census,
     check_envelope,
     check_refusal,
     no_known_solutions,
-    performer_client,
-    requester_client,
     send,
     solutions,
 )
-from tests.support.server import ServerProcess
 
 MAX_BODY = 4 * 1024 * 1024  # the server's default max_performer_body_bytes
 SUBMIT_A = ME + "/assignments/{a}/submit"
@@ -234,19 +230,6 @@ CASES = [
     Case("pools-as-requester", "GET", ME + "/pools", 403, "ACCESS_DENIED", as_="requester"),
     Case("me-with-basic-auth", "GET", ME + "/me", 401, "AUTHENTICATION_ERROR", as_="Basic YW5uOmFubg=="),
 ]
-
-
-@pytest.fixture(scope="module")
-def world(server: ServerProcess) -> WorkWorld:
-    return build_world(server)
-
-
-@pytest.fixture(scope="module")
-def sides(world: WorkWorld) -> Iterator[Sides]:
-    with httpx.Client(base_url=world.url, timeout=120) as raw, \
-            requester_client(world.url, world.requester) as api, \
-            performer_client(world.url, world.ann) as ann, performer_client(world.url, world.bob) as bob:
-        yield Sides(raw, api, ann, bob)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])

@@ -9,10 +9,8 @@ pools, operations) must be what it was after each case. The last tests repeat re
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
 
 from talaka.api.openapi.work import work_paths
@@ -23,15 +21,12 @@ from tests.api.work_world import (
     Case,
     Sides,
     WorkWorld,
-    build_world,
     census,
     check_envelope,
     check_refusal,
-    performer_client,
     requester_client,
     send,
 )
-from tests.support.server import ServerProcess
 
 MAX_BODY = 4 * 1024 * 1024  # the server's default max_performer_body_bytes, which these bodies share
 REVIEW = V1 + "/assignments/{a}"
@@ -191,19 +186,6 @@ CASES = [
          field="x", field_code="VALUE_NOT_ALLOWED"),
     Case("metadata-by-a-performer", "GET", V1 + "/user-metadata/{ann_id}", 403, DENIED),
 ]
-
-
-@pytest.fixture(scope="module")
-def world(server: ServerProcess) -> WorkWorld:
-    return build_world(server)
-
-
-@pytest.fixture(scope="module")
-def sides(world: WorkWorld) -> Iterator[Sides]:
-    with httpx.Client(base_url=world.url, timeout=120) as raw, \
-            requester_client(world.url, world.requester) as api, \
-            performer_client(world.url, world.ann) as ann, performer_client(world.url, world.bob) as bob:
-        yield Sides(raw, api, ann, bob)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])

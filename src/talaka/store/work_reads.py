@@ -78,77 +78,78 @@ def get_assignment(conn: Connection, d: Dialect, seq: int) -> tuple[AssignmentRe
     return record, tasks_of_many(conn, d, [record])[record.seq]
 
 
+class _Where:
+    """An AND of SQL conditions and their parameters; `?` in a condition is the dialect's placeholder."""
+
+    def __init__(self, d: Dialect) -> None:
+        self.placeholder = d.placeholder
+        self.clauses: list[str] = []
+        self.params: list[Any] = []
+
+    def add(self, clause: str, *params: Any) -> None:
+        self.clauses.append(clause.replace("?", self.placeholder))
+        self.params += params
+
+    def any_of(self, column: str, values: list[str]) -> None:
+        if values:
+            self.add(f"{column} IN ({', '.join('?' for _ in values)})", *values)
+
+    def select(self, order: str) -> str:
+        return (f"SELECT {ASSIGNMENT_COLUMNS} {ASSIGNMENT_FROM} WHERE {' AND '.join(self.clauses)} "
+                f"ORDER BY {order} LIMIT {self.placeholder}")
+
+
 def find_requester_assignments(conn: Connection, d: Dialect, requester_id: int, search: Search,
                                statuses: list[str]) -> tuple[Page, bool]:
     """A page of `GET /v1/assignments`: only assignments in this requester's pools."""
-    p = d.placeholder
-    clauses: list[str] = []
-    params: list[Any] = []
+    where = _Where(d)
     equals = dict(search.equals)
     pool_id = equals.get("pool_id")
     if pool_id is not None:
         if conn.execute(d.w.OWNED_POOL, (pool_id, requester_id)).fetchone() is None:
             return [], False
     else:
-        clauses.append(f"a.pool_id IN (SELECT id FROM pools WHERE requester_id = {p})")
-        params.append(requester_id)
+        where.add("a.pool_id IN (SELECT id FROM pools WHERE requester_id = ?)", requester_id)
     task = equals.pop("task_id", None)
     if task is not None:
-        clauses.append(f"a.pool_id = {p} AND a.seq IN (SELECT assignment_seq FROM issued_tasks WHERE task_seq = {p})")
-        params += [task[0], task[1]]
+        where.add("a.pool_id = ? AND a.seq IN (SELECT assignment_seq FROM issued_tasks WHERE task_seq = ?)", *task)
     suite = equals.pop("task_suite_id", None)
     if suite is not None:
-        clauses.append(f"a.pool_id = {p} AND (a.seq = {p} OR a.suite_seq = {p})")
-        params += [suite[0], suite[1], suite[1]]
-    if statuses:
-        clauses.append(f"a.status IN ({', '.join(p for _ in statuses)})")
-        params += statuses
-    where, order, search_params = render(Search(equals=equals, ranges=search.ranges, sort=search.sort),
-                                         ASSIGNMENT_SEARCH_COLUMNS, p)
-    clauses.append(where)
-    sql = (f"SELECT {ASSIGNMENT_COLUMNS} {ASSIGNMENT_FROM} WHERE {' AND '.join(clauses)} "
-           f"ORDER BY {order or 'a.pool_id, a.seq'} LIMIT {p}")
-    return _page(conn, d, sql, [*params, *search_params, search.limit + 1], search.limit)
+        where.add("a.pool_id = ? AND (a.seq = ? OR a.suite_seq = ?)", suite[0], suite[1], suite[1])
+    where.any_of("a.status", statuses)
+    rendered, order, search_params = render(Search(equals=equals, ranges=search.ranges, sort=search.sort),
+                                            ASSIGNMENT_SEARCH_COLUMNS, "?")
+    where.add(rendered, *search_params)
+    return _page(conn, d, where.select(order or "a.pool_id, a.seq"), [*where.params, search.limit + 1],
+                 search.limit)
 
 
 def find_performer_assignments(conn: Connection, d: Dialect, performer_no: int, statuses: list[str],
                                pool_id: int | None, id_gt: tuple[int, int] | None, limit: int,
                                oldest_first: bool) -> tuple[Page, bool]:
     """A page of the performer API's `GET /assignments`: only this performer's own."""
-    p = d.placeholder
-    clauses = [f"a.performer_no = {p}"]
-    params: list[Any] = [performer_no]
-    if statuses:
-        clauses.append(f"a.status IN ({', '.join(p for _ in statuses)})")
-        params += statuses
+    where = _Where(d)
+    where.add("a.performer_no = ?", performer_no)
+    where.any_of("a.status", statuses)
     if pool_id is not None:
-        clauses.append(f"a.pool_id = {p}")
-        params.append(pool_id)
+        where.add("a.pool_id = ?", pool_id)
     if id_gt is not None:
-        clauses.append(f"(a.pool_id, a.seq) > ({p}, {p})")
-        params += list(id_gt)
+        where.add("(a.pool_id, a.seq) > (?, ?)", *id_gt)
     order = "a.pool_id, a.seq" if oldest_first else "a.seq DESC"
-    sql = f"SELECT {ASSIGNMENT_COLUMNS} {ASSIGNMENT_FROM} WHERE {' AND '.join(clauses)} ORDER BY {order} LIMIT {p}"
-    return _page(conn, d, sql, [*params, limit + 1], limit)
+    return _page(conn, d, where.select(order), [*where.params, limit + 1], limit)
 
 
 def pool_assignments(conn: Connection, d: Dialect, pool_id: int, statuses: list[str], after_seq: int,
                      submitted_from: str | None, submitted_to: str | None, limit: int) -> Page:
     """One chunk of a pool's assignments in id order, for the TSV export."""
-    p = d.placeholder
-    clauses = [f"a.pool_id = {p}", f"a.seq > {p}"]
-    params: list[Any] = [pool_id, after_seq]
-    if statuses:
-        clauses.append(f"a.status IN ({', '.join(p for _ in statuses)})")
-        params += statuses
+    where = _Where(d)
+    where.add("a.pool_id = ? AND a.seq > ?", pool_id, after_seq)
+    where.any_of("a.status", statuses)
     if submitted_from is not None:
-        clauses.append(f"a.submitted >= {p}")
-        params.append(submitted_from)
+        where.add("a.submitted >= ?", submitted_from)
     if submitted_to is not None:
-        clauses.append(f"a.submitted <= {p}")
-        params.append(submitted_to)
-    sql = f"SELECT {ASSIGNMENT_COLUMNS} {ASSIGNMENT_FROM} WHERE {' AND '.join(clauses)} ORDER BY a.seq LIMIT {p}"
-    return _page(conn, d, sql, [*params, limit], limit)[0]
+        where.add("a.submitted <= ?", submitted_to)
+    return _page(conn, d, where.select("a.seq"), [*where.params, limit], limit)[0]
 
 
 def pool_analytics(conn: Connection, d: Dialect, pool_id: int) -> dict[str, Any]:
