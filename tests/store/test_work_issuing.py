@@ -565,13 +565,13 @@ async def test_concurrent_takes_never_exceed_overlap_or_repeat_a_task(scene: Sce
     assert await scene.store.close_finished_pools(at(1000)) == [(pool, "COMPLETED")]
 
 
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
 @scenario
 async def test_tasks_locked_by_other_takes_are_not_reported_as_none_left(scene: Scene,
                                                                          database_url: str) -> None:
-    """PostgreSQL only: takes skip rows other takes have locked (`SKIP LOCKED`). Rows locked by a
-    take in flight may keep overlap for this performer, so the answer must not be NO_TASKS_AVAILABLE."""
-    if not database_url.startswith("postgresql"):
-        pytest.skip("only PostgreSQL runs takes side by side")
+    """PostgreSQL only (SQLite runs one take at a time): takes skip rows other takes have locked
+    (`SKIP LOCKED`). Rows locked by a take in flight may keep overlap for this performer, so the
+    answer must not be NO_TASKS_AVAILABLE."""
     import psycopg
 
     pool = await scene.pool(mixer_config=ONE_BY_ONE)
