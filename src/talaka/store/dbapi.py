@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol, TypeVar
 
 from talaka.core.batch import Row
+from talaka.store.frontier import Frontier
 from talaka.store.queries import Queries
 from talaka.store.work_queries import WorkQueries
 
@@ -24,6 +25,7 @@ class Dialect(Protocol):
     placeholder: str
     skips_locked: bool
     """Whether frontier reads skip rows other transactions have locked (PostgreSQL)."""
+    frontier: Frontier
 
     def json(self, body: bytes) -> Any:
         """A JSON body as this driver binds it to a JSON column."""

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from talaka.core.batch import Row
+from talaka.store.frontier import Frontier
 from talaka.store.postgres_engine import Engine, JsonText
 from talaka.store.queries import Queries
 from talaka.store.sql import SqlStore
@@ -82,6 +83,9 @@ class PostgresDialect:
     )
 
     w: WorkQueries = WORK_POSTGRES
+
+    def __init__(self) -> None:
+        self.frontier = Frontier()
 
     def json(self, body: bytes) -> JsonText:
         return JsonText(body)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from talaka.core.batch import Row
+from talaka.store.frontier import Frontier
 from talaka.store.queries import Queries
 from talaka.store.sql import SqlStore
 from talaka.store.sqlite_engine import Engine
@@ -21,6 +22,9 @@ class SqliteDialect:
     w: WorkQueries = WORK_SQLITE
     placeholder = "?"
     skips_locked = False
+
+    def __init__(self) -> None:
+        self.frontier = Frontier()
 
     def json(self, body: bytes) -> bytes:
         return body

@@ -150,10 +150,30 @@ def _others_hold(conn: Connection, d: Dialect, peek: str, pool_id: int, performe
     return len(_collect(conn, peek, pool_id, 0, performer_no, performer_id, need)) > found
 
 
+def frontier_start(conn: Connection, d: Dialect, pool_id: int) -> int:
+    """The seq the pool's open general tasks start after (`talaka.store.frontier`)."""
+    start = d.frontier.known(pool_id)
+    if start is None:
+        start = d.frontier.remember(pool_id, conn.execute(d.w.LOWEST_OPEN, (pool_id,)).fetchone()[0])
+    return start
+
+
+def _open_general(conn: Connection, d: Dialect, pool_id: int, performer_no: int, performer_id: str,
+                  need: int) -> list[tuple[int, int | None, bytes]]:
+    """The oldest open general tasks this performer may have, from the pool's frontier on; below
+    it only when that comes up short (overlap another process gave back a moment ago)."""
+    start = frontier_start(conn, d, pool_id)
+    found = _collect(conn, d.w.OPEN_TASKS, pool_id, start, performer_no, performer_id, need)
+    if len(found) < need and start > 0:
+        found += _collect(conn, d.w.OPEN_TASKS, pool_id, 0, performer_no, performer_id, need - len(found),
+                          stop=start + 1)
+    return found
+
+
 def _issue_mixed(conn: Connection, d: Dialect, performer_no: int, performer_id: str, plan: PoolPlan,
                  mixer: MixerConfig, now: str, expires: str) -> WorkOutcome:
     w = d.w
-    general = (_collect(conn, w.OPEN_TASKS, plan.pool_id, 0, performer_no, performer_id, mixer.real_tasks_count)
+    general = (_open_general(conn, d, plan.pool_id, performer_no, performer_id, mixer.real_tasks_count)
                if mixer.real_tasks_count else [])
     golden = (_golden(conn, d, plan.pool_id, performer_no, performer_id, mixer.golden_tasks_count)
               if mixer.golden_tasks_count else [])
@@ -242,11 +262,14 @@ def end_active(conn: Connection, d: Dialect, seq: int, status: str, now: str) ->
     row = conn.execute(d.w.END_ACTIVE, (status, skipped, expired, seq)).fetchone()
     if row is None:
         return False
-    tasks, suite_seq = row
+    tasks, suite_seq, pool_id = row
     if suite_seq is not None:
         conn.execute(d.w.USE_SUITES, (-1, suite_seq))
     else:
-        _task_counters(conn, d, d.w.USE_TASKS, _decode(bytes(tasks)), -1)
+        seqs = _decode(bytes(tasks))
+        _task_counters(conn, d, d.w.USE_TASKS, seqs, -1)
+        if seqs:
+            d.frontier.lower(pool_id, min(seqs))
     return True
 
 

@@ -61,6 +61,8 @@ class WorkQueries(Statements):
         "SELECT t.seq, t.overlap, t.body FROM tasks AS t WHERE t.pool_id = ? AND t.golden = 0 "
         "AND (t.overlap IS NULL OR t.used < t.overlap) AND t.seq > ? AND " + NOT_ISSUED
         + " ORDER BY t.seq LIMIT ?")
+    LOWEST_OPEN: str = ("SELECT min(seq) FROM tasks WHERE pool_id = ? AND golden = 0 "
+                        "AND (overlap IS NULL OR used < overlap)")
     PEEK_TASKS: str = OPEN_TASKS
     """`OPEN_TASKS` without the lock PostgreSQL's version takes: what a locking read skipped."""
     GOLDEN_TASKS: str = (
@@ -95,7 +97,7 @@ class WorkQueries(Statements):
                    + ASSIGNMENT_COLUMNS.replace("a.", "").replace("p.id", "NULL"))
     ASSIGNMENT_ONLY: str = "SELECT " + ASSIGNMENT_COLUMNS.replace("p.id", "NULL") + " FROM assignments AS a WHERE a.seq = ?"
     END_ACTIVE: str = ("UPDATE assignments SET status = ?, skipped = ?, expired = ? "
-                       "WHERE seq = ? AND status = 'ACTIVE' RETURNING tasks, suite_seq")
+                       "WHERE seq = ? AND status = 'ACTIVE' RETURNING tasks, suite_seq, pool_id")
     REVIEW: str = ("UPDATE assignments SET status = ?, accepted = ?, rejected = ?, "
                    "public_comment = coalesce(?, public_comment), auto_accept = NULL WHERE seq = ? AND status = ?")
     DUE_EXPIRIES: str = "SELECT seq FROM assignments WHERE status = 'ACTIVE' AND expires <= ? ORDER BY expires LIMIT ?"

@@ -14,7 +14,7 @@ from talaka.core.performers import Profile
 from talaka.core.timefmt import now_text
 from talaka.store.dbapi import Connection, Dialect, slots
 from talaka.store.search import Search, render
-from talaka.store.work import assignment_from_row, tasks_of_many
+from talaka.store.work import assignment_from_row, frontier_start, tasks_of_many
 from talaka.store.work_queries import ASSIGNMENT_COLUMNS, ASSIGNMENT_FROM
 from talaka.store.work_records import PerformerRecord, PoolSource
 
@@ -55,9 +55,8 @@ def pools_with_work(conn: Connection, d: Dialect, performer_no: int, pool_ids: l
     """The pools among `pool_ids` with a task or suite left that this performer has not been given."""
     with_work: set[int] = set()
     for pool_id in pool_ids:
-        for statement in (d.w.OPEN_TASKS, d.w.OPEN_SUITES):
-            sql = statement.split(" FOR UPDATE")[0]
-            if conn.execute(sql, (pool_id, 0, performer_no, 1)).fetchone() is not None:
+        for sql, start in ((d.w.PEEK_TASKS, frontier_start(conn, d, pool_id)), (d.w.PEEK_SUITES, 0)):
+            if conn.execute(sql, (pool_id, start, performer_no, 1)).fetchone() is not None:
                 with_work.add(pool_id)
                 break
     return with_work
