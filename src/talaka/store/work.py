@@ -6,9 +6,9 @@ for both backends. Invariants are kept by the database, not by luck of timing:
 - a task's overlap: `used` moves in the transaction that moves an assignment, and a take only
   reads tasks with `used < overlap`, locking them on PostgreSQL (`FOR UPDATE SKIP LOCKED`);
 - never the same task twice to one performer: the primary key of `issued_tasks`;
-- one active assignment per performer and pool: a unique partial index, with takes of one
-  performer in one pool serialized (`Dialect.take_state`) so that
-  the second take answers the first one's assignment instead of failing;
+- one active assignment per performer and pool: takes of one performer are serialized
+  (`Dialect.take_state`), and a take first reads the performer's newest assignment in the pool,
+  so the second of two takes answers the first one's assignment;
 - a submit after the deadline changes nothing: the update is conditional on `expires > now`.
 """
 
@@ -123,8 +123,8 @@ def take(conn: Connection, d: Dialect, performer_no: int, performer_id: str, pla
         return WorkOutcome(refusal=REFUSED_NOT_OPEN)
     if state[1] != plan.revision:
         raise StalePlan(plan.pool_id)
-    row = conn.execute(w.ACTIVE_ASSIGNMENT, (performer_no, plan.pool_id)).fetchone()
-    if row is not None:
+    row = conn.execute(w.LATEST_ASSIGNMENT, (performer_no, plan.pool_id)).fetchone()
+    if row is not None and row[5] == "ACTIVE":
         active = assignment_from_row(row)
         if active.expires > now:
             return WorkOutcome(active, assigned_tasks(conn, d, active))

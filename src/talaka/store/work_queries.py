@@ -44,13 +44,17 @@ class WorkQueries(Statements):
     OPEN_POOLS: str = "SELECT id, revision FROM pools WHERE status = 'OPEN'"
     DONE_POOLS: str = (
         "SELECT p.id, p.body, p.complete_since FROM pools AS p WHERE p.status = 'OPEN' "
-        "AND NOT EXISTS (SELECT 1 FROM tasks WHERE pool_id = p.id AND golden = 0 "
-        "AND (overlap IS NULL OR used < overlap)) AND NOT EXISTS (SELECT 1 FROM task_suites WHERE pool_id = p.id "
-        "AND (overlap IS NULL OR used < overlap)) AND NOT EXISTS (SELECT 1 FROM assignments "
-        "WHERE pool_id = p.id AND status = 'ACTIVE') AND (EXISTS (SELECT 1 FROM tasks WHERE pool_id = p.id "
-        "AND golden = 0) OR EXISTS (SELECT 1 FROM task_suites WHERE pool_id = p.id))")
+        "AND (SELECT seq FROM tasks WHERE pool_id = p.id AND golden = 0 AND (overlap IS NULL OR used < overlap) "
+        "ORDER BY seq DESC LIMIT 1) IS NULL "
+        "AND (SELECT seq FROM task_suites WHERE pool_id = p.id AND (overlap IS NULL OR used < overlap) "
+        "ORDER BY seq DESC LIMIT 1) IS NULL "
+        "AND (SELECT seq FROM assignments WHERE pool_id = p.id AND status = 'ACTIVE' ORDER BY seq DESC LIMIT 1) "
+        "IS NULL AND (EXISTS (SELECT 1 FROM tasks WHERE pool_id = p.id AND golden = 0) "
+        "OR EXISTS (SELECT 1 FROM task_suites WHERE pool_id = p.id))")
     """Open pools whose frontier is empty and with nothing ACTIVE: every unit of overlap is held by
-    a submitted answer (a rejected one included, as in Toloka)."""
+    a submitted answer (a rejected one included, as in Toloka). Each question reads its index
+    newest first: on PostgreSQL the old entries are dead row versions until vacuum, and open tasks
+    and ACTIVE assignments are at the new end."""
     EXPIRED_POOLS: str = ("SELECT id, body FROM pools WHERE status = 'OPEN' "
                           "AND json_extract(CAST(body AS TEXT), '$.will_expire') <= ?")
     WAITING_POOLS: str = "SELECT id FROM pools WHERE status = 'OPEN' AND complete_since IS NOT NULL"
@@ -89,8 +93,9 @@ class WorkQueries(Statements):
 
     ASSIGNMENT_SELECT: str = f"SELECT {ASSIGNMENT_COLUMNS} {ASSIGNMENT_FROM}"
     ASSIGNMENT_BY_SEQ: str = ASSIGNMENT_SELECT + " WHERE a.seq = ?"
-    ACTIVE_ASSIGNMENT: str = (ASSIGNMENT_SELECT + " WHERE a.performer_no = ? AND a.pool_id = ? "
-                              "AND a.status = 'ACTIVE'")
+    LATEST_ASSIGNMENT: str = (ASSIGNMENT_SELECT + " WHERE a.performer_no = ? AND a.pool_id = ? "
+                              "ORDER BY a.seq DESC LIMIT 1")
+    """A performer's newest assignment in a pool: their ACTIVE one there, if they have one."""
     SUBMIT: str = ("UPDATE assignments SET status = ?, submitted = ?, accepted = ?, auto_accept = ?, solutions = ? "
                    "WHERE seq = ? AND performer_no = ? AND status = 'ACTIVE' AND expires > ? "
                    "AND EXISTS (SELECT 1 FROM pools WHERE id = assignments.pool_id AND revision = ?) RETURNING "

@@ -62,8 +62,13 @@ CREATE TABLE assignments (
 CREATE INDEX assignments_by_pool ON assignments (pool_id, seq);
 CREATE INDEX assignments_by_performer ON assignments (performer_no, seq);
 CREATE INDEX assignments_submitted ON assignments (pool_id, submitted) WHERE submitted IS NOT NULL;
-CREATE UNIQUE INDEX assignments_active ON assignments (performer_no, pool_id) WHERE status = 'ACTIVE';
-CREATE INDEX assignments_active_by_pool ON assignments (pool_id) WHERE status = 'ACTIVE';
+-- A performer's ACTIVE assignment in a pool is their newest there: takes read this one backwards.
+-- (Not a unique partial index on ACTIVE: on PostgreSQL every finished assignment would leave a
+-- dead entry under the same key until vacuum, and each take's uniqueness check would visit them
+-- all. One ACTIVE per performer and pool is kept by serialized takes instead.)
+CREATE INDEX assignments_by_performer_pool ON assignments (performer_no, pool_id, seq);
+-- ACTIVE ones by pool, read newest first (the old entries are the dead ones).
+CREATE INDEX assignments_active_by_pool ON assignments (pool_id, seq) WHERE status = 'ACTIVE';
 CREATE INDEX assignments_due ON assignments (expires) WHERE status = 'ACTIVE';
 CREATE INDEX assignments_to_accept ON assignments (auto_accept) WHERE status = 'SUBMITTED';
 
