@@ -152,10 +152,11 @@ def _others_hold(conn: Connection, d: Dialect, peek: str, pool_id: int, performe
 
 def frontier_start(conn: Connection, d: Dialect, pool_id: int) -> int:
     """The seq the pool's open general tasks start after (`talaka.store.frontier`)."""
-    start = d.frontier.known(pool_id)
-    if start is None:
-        start = d.frontier.remember(pool_id, conn.execute(d.w.LOWEST_OPEN, (pool_id,)).fetchone()[0])
-    return start
+    read_from = d.frontier.due(pool_id)
+    if read_from is not None:
+        lowest = conn.execute(d.w.LOWEST_OPEN, (pool_id, read_from)).fetchone()[0]
+        d.frontier.remember(pool_id, read_from, lowest)
+    return d.frontier.start(pool_id)
 
 
 def _open_general(conn: Connection, d: Dialect, pool_id: int, performer_no: int, performer_id: str,

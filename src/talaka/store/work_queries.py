@@ -66,7 +66,7 @@ class WorkQueries(Statements):
         "AND (t.overlap IS NULL OR t.used < t.overlap) AND t.seq > ? AND " + NOT_ISSUED
         + " ORDER BY t.seq LIMIT ?")
     LOWEST_OPEN: str = ("SELECT min(seq) FROM tasks WHERE pool_id = ? AND golden = 0 "
-                        "AND (overlap IS NULL OR used < overlap)")
+                        "AND (overlap IS NULL OR used < overlap) AND seq > ?")
     PEEK_TASKS: str = OPEN_TASKS
     """`OPEN_TASKS` without the lock PostgreSQL's version takes: what a locking read skipped."""
     GOLDEN_TASKS: str = (
