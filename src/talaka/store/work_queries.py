@@ -15,7 +15,11 @@ ASSIGNMENT_COLUMNS = ("a.seq, a.pool_id, a.performer_no, p.id, a.suite_seq, a.st
                       "a.submitted, a.accepted, a.rejected, a.skipped, a.expired, a.reward, a.tasks, "
                       "a.solutions, a.declined, a.public_comment")
 ASSIGNMENT_FROM = "FROM assignments AS a JOIN performers AS p ON p.no = a.performer_no"
-NOT_ISSUED = "NOT EXISTS (SELECT 1 FROM issued_tasks AS i WHERE i.performer_no = ? AND i.task_seq = t.seq)"
+NOT_ISSUED = ("(SELECT 1 FROM issued_tasks AS i WHERE i.performer_no = ? AND i.task_seq = t.seq) IS NULL")
+"""Not given to this performer yet, as a scalar subquery: one primary-key probe per candidate row. As
+`NOT EXISTS` the planner may make it an anti-join that reads every task the performer was ever
+given, which PostgreSQL's generic plan for the prepared statement did: a take's cost then grew
+with the performer's history."""
 
 
 @dataclass(frozen=True)
@@ -76,8 +80,8 @@ class WorkQueries(Statements):
     GOLDEN_RANGE: str = "SELECT min(seq), max(seq) FROM tasks WHERE pool_id = ? AND golden = 1"
     OPEN_SUITES: str = (
         "SELECT t.seq, t.overlap, t.body FROM task_suites AS t WHERE t.pool_id = ? "
-        "AND (t.overlap IS NULL OR t.used < t.overlap) AND t.seq > ? AND NOT EXISTS (SELECT 1 FROM issued_suites "
-        "AS i WHERE i.performer_no = ? AND i.suite_seq = t.seq) ORDER BY t.seq LIMIT ?")
+        "AND (t.overlap IS NULL OR t.used < t.overlap) AND t.seq > ? AND (SELECT 1 FROM issued_suites "
+        "AS i WHERE i.performer_no = ? AND i.suite_seq = t.seq) IS NULL ORDER BY t.seq LIMIT ?")
     PEEK_SUITES: str = OPEN_SUITES
     CLAIM_GOLDEN: str = "UPDATE tasks SET used = used + 1 WHERE seq = ? AND used < overlap"
     INSERT_ASSIGNMENT: str = (
