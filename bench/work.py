@@ -34,7 +34,7 @@ import msgspec
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import talaka  # noqa: E402
-from bench.ingest import database, peak_rss_mb  # noqa: E402
+from bench.ingest import database  # noqa: E402
 from tests.support.server import ServerProcess  # noqa: E402
 
 PROJECT = {
@@ -45,11 +45,22 @@ SUITE = 10
 OVERLAP = 3
 
 
-def current_rss_mb(pid: int) -> float:
+def _status_mb(pid: int, field: str) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(field):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def server_pids(pid: int) -> list[int]:
+    """The server process and its worker processes (`--workers N` forks them)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [pid, *(int(child) for child in children)]
+
+
+def rss_mb(pid: int, field: str = "VmRSS:") -> float:
+    """Resident memory of the server and its workers together (`VmHWM:` for the peaks)."""
+    return sum(_status_mb(process, field) for process in server_pids(pid))
 
 
 def make_pool(server: ServerProcess, tasks: int) -> str:
@@ -145,8 +156,8 @@ def measure(server: ServerProcess, tasks: int, tokens: list[str], seconds: float
     result = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
     assert server.process is not None
     result["tasks"] = tasks
-    result["server_rss_mb"] = current_rss_mb(server.process.pid)
-    result["server_peak_rss_mb"] = peak_rss_mb(server.process.pid)
+    result["server_rss_mb"] = rss_mb(server.process.pid)
+    result["server_peak_rss_mb"] = rss_mb(server.process.pid, "VmHWM:")
     return result
 
 
