@@ -46,8 +46,9 @@ BUSY_RETRIES = 12
 """Takes tried while other takes hold the last open tasks (a few ms each, growing), then 409."""
 
 
-async def _plan(api: Api, pool_id: int) -> PoolPlan:
-    plan = await api.plans.get(pool_id)
+async def _plan(api: Api, pool_id: int, *, stale: bool = False) -> PoolPlan:
+    """The pool's compiled plan; `stale`: the store found the cached one out of date."""
+    plan = await (api.plans.reload(pool_id) if stale else api.plans.get(pool_id))
     if plan is None:
         raise pool_not_open(pool_id)
     return plan
@@ -80,7 +81,7 @@ async def take(request: Request) -> Response:
         try:
             outcome = await api.store.take(performer.no, performer.id, plan, now_text())
         except StalePlan:
-            plan = await _plan(api, pool_id)
+            plan = await _plan(api, pool_id, stale=True)
             continue
         if outcome.refusal == REFUSED_BUSY:
             await asyncio.sleep(random.uniform(0.002, 0.01) * (attempt + 1))
@@ -170,7 +171,7 @@ async def submit(request: Request) -> Response:
         try:
             outcome = await api.store.submit(performer.no, performer.id, seq, plan, body, now_text())
         except StalePlan:
-            plan = await _plan(api, pool_id)
+            plan = await _plan(api, pool_id, stale=True)
             continue
         if outcome.errors:
             raise validation_error(outcome.errors, "submit")
