@@ -15,7 +15,10 @@ ASSIGNMENT_COLUMNS = ("a.seq, a.pool_id, a.performer_no, p.id, a.suite_seq, a.st
                       "a.submitted, a.accepted, a.rejected, a.skipped, a.expired, a.reward, a.tasks, "
                       "a.solutions, a.declined, a.public_comment")
 ASSIGNMENT_FROM = "FROM assignments AS a JOIN performers AS p ON p.no = a.performer_no"
-NOT_ISSUED = ("(SELECT 1 FROM issued_tasks AS i WHERE i.performer_no = ? AND i.task_seq = t.seq) IS NULL")
+ASSIGNMENT_SELECT = f"SELECT {ASSIGNMENT_COLUMNS} {ASSIGNMENT_FROM}"
+PERFORMER_SELECT = ("SELECT performers.no, performers.id, performers.name, performers.languages, "
+                    "performers.country, performers.adult_allowed, performers.created FROM performers")
+NOT_ISSUED = "(SELECT 1 FROM issued_tasks AS i WHERE i.performer_no = ? AND i.task_seq = t.seq) IS NULL"
 """Not given to this performer yet, as a scalar subquery: one primary-key probe per candidate row. As
 `NOT EXISTS` the planner may make it an anti-join that reads every task the performer was ever
 given, which PostgreSQL's generic plan for the prepared statement did: a take's cost then grew
@@ -27,8 +30,6 @@ class WorkQueries(Statements):
     INSERT_PERFORMER: str = ("INSERT INTO performers (id, name, languages, country, adult_allowed, created, "
                              "created_by) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING no")
     INSERT_PERFORMER_TOKEN: str = "INSERT INTO performer_tokens (hash, performer_no, created) VALUES (?, ?, ?)"
-    PERFORMER_SELECT: str = ("SELECT performers.no, performers.id, performers.name, performers.languages, "
-                             "performers.country, performers.adult_allowed, performers.created FROM performers")
     PERFORMER_FOR_TOKEN: str = (PERFORMER_SELECT + " JOIN performer_tokens AS t ON t.performer_no = performers.no "
                                 "WHERE t.hash = ?")
     PERFORMER_BY_ID: str = PERFORMER_SELECT + " WHERE performers.id = ?"
@@ -95,7 +96,6 @@ class WorkQueries(Statements):
     TASK_BODIES: str = "SELECT seq, pool_id, overlap, used, body FROM tasks WHERE seq IN ({slots})"
     SUITE_BODY: str = "SELECT pool_id, body FROM task_suites WHERE seq = ?"
 
-    ASSIGNMENT_SELECT: str = f"SELECT {ASSIGNMENT_COLUMNS} {ASSIGNMENT_FROM}"
     ASSIGNMENT_BY_SEQ: str = ASSIGNMENT_SELECT + " WHERE a.seq = ?"
     LATEST_ASSIGNMENT: str = (ASSIGNMENT_SELECT + " WHERE a.performer_no = ? AND a.pool_id = ? "
                               "ORDER BY a.seq DESC LIMIT 1")
