@@ -124,8 +124,8 @@ def take(conn: Connection, d: Dialect, performer_no: int, performer_id: str, pla
     if state[1] != plan.revision:
         raise StalePlan(plan.pool_id)
     row = conn.execute(w.LATEST_ASSIGNMENT, (performer_no, plan.pool_id)).fetchone()
-    if row is not None and row[5] == "ACTIVE":
-        active = assignment_from_row(row)
+    active = assignment_from_row(row) if row is not None else None
+    if active is not None and active.status == "ACTIVE":
         if active.expires > now:
             return WorkOutcome(active, assigned_tasks(conn, d, active))
         end_active(conn, d, active.seq, "EXPIRED", now)
