@@ -27,7 +27,12 @@ from talaka.api import (
     pools,
     projects,
     requester,
+    skills,
     tasks,
+    trainings,
+    user_bonuses,
+    user_restrictions,
+    user_skills,
 )
 from talaka.api.context import Api
 from talaka.api.performer import routes as performer_routes
@@ -140,7 +145,8 @@ def create_app(store: Store, settings: Settings) -> ASGIApp:
             await store.close()
 
     v1 = Router([*requester.routes, *projects.routes, *pools.routes, *tasks.routes, *operations.routes,
-                 *performers.routes, *assignments.routes], redirect_slashes=False)
+                 *performers.routes, *assignments.routes, *skills.routes, *user_skills.routes,
+                 *user_restrictions.routes, *user_bonuses.routes, *trainings.routes], redirect_slashes=False)
     app = Starlette(
         routes=[Mount("/api/v1", app=v1), Mount("/api/performer/v1", app=performer_routes.router()),
                 Mount("/api/staging", app=Router(analytics.routes, redirect_slashes=False)),

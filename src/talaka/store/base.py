@@ -16,6 +16,8 @@ from talaka.core.errors import FieldErrors
 from talaka.core.ids import task_id
 from talaka.core.rules import PoolRefusal, PoolRules
 from talaka.store.search import Search
+from talaka.store.training_store import TrainingStore
+from talaka.store.user_store import UserStore
 from talaka.store.work_store import WorkStore
 
 
@@ -115,9 +117,9 @@ class OperationExists(Exception):
         self.record = record
 
 
-class Store(WorkStore, Protocol):
+class Store(WorkStore, UserStore, TrainingStore, Protocol):
     """One storage interface; `sqlite` and `postgres` implement it (the work loop's methods are
-    written once in `WorkStore`)."""
+    written once in `WorkStore`, `UserStore` and `TrainingStore`)."""
 
     async def start(self) -> None: ...
     async def close(self) -> None: ...

@@ -11,7 +11,10 @@ from typing import Any, Protocol, TypeVar
 
 from talaka.core.batch import Row
 from talaka.store.frontier import Frontier
+from talaka.store.quality_queries import QualityQueries
 from talaka.store.queries import Queries
+from talaka.store.training_queries import TrainingQueries
+from talaka.store.user_queries import UserQueries
 from talaka.store.work_queries import WorkQueries
 
 T = TypeVar("T")
@@ -22,6 +25,9 @@ Connection = Any
 class Dialect(Protocol):
     q: Queries
     w: WorkQueries
+    u: UserQueries
+    qc: QualityQueries
+    t: TrainingQueries
     placeholder: str
     skips_locked: bool
     """Whether frontier reads skip rows other transactions have locked (PostgreSQL)."""

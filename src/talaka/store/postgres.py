@@ -9,8 +9,14 @@ from typing import Any
 from talaka.core.batch import Row
 from talaka.store.frontier import Frontier
 from talaka.store.postgres_engine import Engine, JsonText
+from talaka.store.quality_queries import POSTGRES as QUALITY_POSTGRES
+from talaka.store.quality_queries import QualityQueries
 from talaka.store.queries import Queries
 from talaka.store.sql import SqlStore
+from talaka.store.training_queries import POSTGRES as TRAININGS_POSTGRES
+from talaka.store.training_queries import TrainingQueries
+from talaka.store.user_queries import POSTGRES as USERS_POSTGRES
+from talaka.store.user_queries import UserQueries
 from talaka.store.work_queries import POSTGRES as WORK_POSTGRES
 from talaka.store.work_queries import WorkQueries
 
@@ -83,6 +89,9 @@ class PostgresDialect:
     )
 
     w: WorkQueries = WORK_POSTGRES
+    u: UserQueries = USERS_POSTGRES
+    qc: QualityQueries = QUALITY_POSTGRES
+    t: TrainingQueries = TRAININGS_POSTGRES
 
     def __init__(self) -> None:
         self.frontier = Frontier()

@@ -34,6 +34,8 @@ from talaka.store.dbapi import Connection, Dialect, Engine, fetch_all, fetch_one
 from talaka.store.queries import Queries
 from talaka.store.rules import build_pool_rules, log_item_created, log_item_failed
 from talaka.store.search import Search, render
+from talaka.store.training_store import TrainingStore
+from talaka.store.user_store import UserStore
 from talaka.store.work_store import WorkStore
 
 TASK_COLUMNS = {"id": "(pool_id, seq)", "seq": "seq", "pool_id": "pool_id", "overlap": "overlap",
@@ -51,7 +53,7 @@ def _operation(row: Sequence[Any]) -> OperationRecord:
                            submitted, started, finished, progress, cursor, bytes(parameters), bytes(details))
 
 
-class SqlStore(WorkStore):
+class SqlStore(WorkStore, UserStore, TrainingStore):
     """Implements `talaka.store.base.Store` on an engine and a dialect."""
 
     def __init__(self, engine: Engine, dialect: Dialect) -> None:

@@ -8,9 +8,15 @@ from typing import Any
 
 from talaka.core.batch import Row
 from talaka.store.frontier import Frontier
+from talaka.store.quality_queries import SQLITE as QUALITY_SQLITE
+from talaka.store.quality_queries import QualityQueries
 from talaka.store.queries import Queries
 from talaka.store.sql import SqlStore
 from talaka.store.sqlite_engine import Engine
+from talaka.store.training_queries import SQLITE as TRAININGS_SQLITE
+from talaka.store.training_queries import TrainingQueries
+from talaka.store.user_queries import SQLITE as USERS_SQLITE
+from talaka.store.user_queries import UserQueries
 from talaka.store.work_queries import SQLITE as WORK_SQLITE
 from talaka.store.work_queries import WorkQueries
 
@@ -20,6 +26,9 @@ LAST_ROWID = "SELECT last_insert_rowid()"
 class SqliteDialect:
     q = Queries().for_dialect("?")
     w: WorkQueries = WORK_SQLITE
+    u: UserQueries = USERS_SQLITE
+    qc: QualityQueries = QUALITY_SQLITE
+    t: TrainingQueries = TRAININGS_SQLITE
     placeholder = "?"
     skips_locked = False
 
