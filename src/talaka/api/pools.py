@@ -1,4 +1,9 @@
-"""Pools: create, get, find, update, patch, and the open / close / archive operations."""
+"""Pools: create, get, find, update, patch, and the open / close / archive operations.
+
+A training's id is a pool id too: get, counts and the status changes serve it here as well (toloka-kit
+tutorials call `open_pool(training.id)`), but a pool's body would overwrite a training's settings, so
+update and patch refuse it. The project check and the status changes are shared with `trainings`.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +23,7 @@ from talaka.core.ids import MAX_POOL_ID, parse_numeric_id
 from talaka.core.pools import check_pool, check_pool_patch, pool_body_with_status, stored_pool, updated_pool
 from talaka.core.stored import with_id
 from talaka.core.timefmt import now_text
+from talaka.core.trainings import is_training
 from talaka.store.base import PoolRecord, Requester
 
 _encode = msgspec.json.encode
@@ -31,9 +37,17 @@ async def _pool(api: Api, requester: Requester, raw_id: str) -> PoolRecord:
     return record
 
 
-async def _checked_pool_body(api: Api, requester: Requester, body: dict[str, Any]) -> int:
-    """Check a create or update body and its project; return the project id."""
-    errors: FieldErrors = check_pool(body)
+async def _regular_pool(api: Api, requester: Requester, raw_id: str) -> PoolRecord:
+    record = await _pool(api, requester, raw_id)
+    if is_training(record.body):
+        raise ConflictProblem(f"Pool {record.id} is a training: change it with PUT /v1/trainings/{record.id}",
+                              code="CONFLICT_STATE")
+    return record
+
+
+async def checked_project(api: Api, requester: Requester, body: dict[str, Any], errors: FieldErrors,
+                          what: str) -> int:
+    """Check the project of a create or update body whose own problems are `errors`; return its id."""
     project_id = parse_numeric_id(body["project_id"]) if isinstance(body.get("project_id"), str) else None
     if "project_id" not in errors:
         project = await api.store.get_project(requester.id, project_id) if project_id is not None else None
@@ -43,7 +57,7 @@ async def _checked_pool_body(api: Api, requester: Requester, body: dict[str, Any
         elif project.status != "ACTIVE":
             errors["project_id"] = FieldError("INAPPROPRIATE_STATUS", "The project is archived")
     if errors:
-        raise validation_error(errors, "pool")
+        raise validation_error(errors, what)
     assert project_id is not None
     return project_id
 
@@ -51,7 +65,7 @@ async def _checked_pool_body(api: Api, requester: Requester, body: dict[str, Any
 async def create_pool(request: Request) -> Response:
     api, requester = await authorized(request, frozenset({"storage_key"}))
     body = await read_object(request, api.settings.max_body_bytes, "pool")
-    project_id = await _checked_pool_body(api, requester, body)
+    project_id = await checked_project(api, requester, body, check_pool(body), "pool")
     created = now_text()
     stored = _encode(stored_pool(body, requester_id=requester.id, status="CLOSED", created=created))
     pool_id = await api.store.create_pool(requester.id, project_id, stored, created)
@@ -75,9 +89,9 @@ async def find_pools(request: Request) -> Response:
 
 async def update_pool(request: Request) -> Response:
     api, requester = await authorized(request)
-    record = await _pool(api, requester, request.path_params["pool_id"])
+    record = await _regular_pool(api, requester, request.path_params["pool_id"])
     body = await read_object(request, api.settings.max_body_bytes, "pool")
-    await _checked_pool_body(api, requester, body)
+    await checked_project(api, requester, body, check_pool(body), "pool")
     if parse_numeric_id(body["project_id"]) != record.project_id:
         raise validation_error({"project_id": FieldError("VALUE_NOT_ALLOWED", "A pool cannot move to "
                                                          "another project")}, "pool")
@@ -88,7 +102,7 @@ async def update_pool(request: Request) -> Response:
 
 async def patch_pool(request: Request) -> Response:
     api, requester = await authorized(request)
-    record = await _pool(api, requester, request.path_params["pool_id"])
+    record = await _regular_pool(api, requester, request.path_params["pool_id"])
     body = await read_object(request, api.settings.max_body_bytes, "pool patch")
     errors = check_pool_patch(body)
     if errors:
@@ -108,24 +122,31 @@ async def pool_counts(request: Request) -> Response:
                        "golden_count": record.golden_count, "task_suite_count": record.suite_count})
 
 
+async def change_status(api: Api, requester: Requester, record: PoolRecord, target: str, operation_type: str,
+                        parameters: dict[str, str], kind: str) -> Response:
+    """Move a pool or training (`kind`) to `target`: 204 if it is there, else a finished operation."""
+    if record.status == target:
+        return no_content()
+    if record.status == "ARCHIVED":
+        raise ConflictProblem(f"The {kind} is archived; archived {kind}s cannot change status",
+                              code="POOL_INAPPROPRIATE_STATUS")
+    if target == "OPEN" and record.task_count + record.suite_count == 0:
+        raise ConflictProblem(f"The {kind} contains no tasks. Operation is not allowed: add tasks first",
+                              code="EMPTY_POOL")
+    if target == "ARCHIVED" and record.status == "OPEN":
+        raise ConflictProblem(f"The {kind} is open: close it before archiving it", code="POOL_INAPPROPRIATE_STATUS")
+    operation = finished_operation(requester.id, operation_type, parameters)
+    stored = pool_body_with_status(record.body, target, operation.submitted)
+    await api.store.replace_pool(requester.id, record.id, target, stored, operation)
+    return json_bytes(operation_json(operation), 202)
+
+
 def _status_change(target: str, operation_type: str) -> Any:
     async def change(request: Request) -> Response:
         api, requester = await authorized(request)
         record = await _pool(api, requester, request.path_params["pool_id"])
-        if record.status == target:
-            return no_content()
-        if record.status == "ARCHIVED":
-            raise ConflictProblem("The pool is archived; archived pools cannot change status",
-                                  code="POOL_INAPPROPRIATE_STATUS")
-        if target == "OPEN" and record.task_count + record.suite_count == 0:
-            raise ConflictProblem("Pool contains no tasks. Operation is not allowed: add tasks first",
-                                  code="EMPTY_POOL")
-        if target == "ARCHIVED" and record.status == "OPEN":
-            raise ConflictProblem("The pool is open: close it before archiving it", code="POOL_INAPPROPRIATE_STATUS")
-        operation = finished_operation(requester.id, operation_type, {"pool_id": str(record.id)})
-        stored = pool_body_with_status(record.body, target, operation.submitted)
-        await api.store.replace_pool(requester.id, record.id, target, stored, operation)
-        return json_bytes(operation_json(operation), 202)
+        return await change_status(api, requester, record, target, operation_type, {"pool_id": str(record.id)},
+                                   "pool")
 
     return change
 

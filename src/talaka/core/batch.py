@@ -230,7 +230,9 @@ def _fast_row(task: TaskIn, idx: int, pools: PoolLookup, allow_defaults: bool, c
                 return None
             solution.output_values = output
     overlap = task.overlap
-    if task.infinite_overlap:
+    if rules.training:
+        overlap = None
+    elif task.infinite_overlap:
         if overlap is not None:
             return None
     elif overlap is None:
@@ -291,7 +293,7 @@ def _check_item(item: dict[str, Any], pools: PoolLookup, kind: str, allow_defaul
         golden = _check_suite_content(item, usable, errors, body)
         default = usable.default_suite_overlap if usable else None
     overlap: int | None = None
-    if usable is not None:
+    if usable is not None and not usable.training:
         overlap = resolve_overlap(item.get("overlap"), item.get("infinite_overlap"),
                                   allow_defaults=allow_defaults, default=default, errors=errors)
     if overlap is not None:

@@ -39,7 +39,11 @@ def compile_spec(spec: Mapping[str, Any]) -> CompiledSpec:
 
 @dataclass(frozen=True, slots=True)
 class PoolRules:
-    """A pool that accepts new tasks, with the checks of its project."""
+    """A pool that accepts new tasks, with the checks of its project.
+
+    `training`: the pool is a training, whose tasks every performer does, so each one gets infinite
+    overlap whatever the task or the request says (work-loop spec, settled detail 7).
+    """
 
     pool_id: int
     revision: int
@@ -47,6 +51,7 @@ class PoolRules:
     default_suite_overlap: int | None
     input: CompiledSpec
     output: CompiledSpec
+    training: bool = False
 
 
 @dataclass(frozen=True, slots=True)

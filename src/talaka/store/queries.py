@@ -50,8 +50,8 @@ class Queries(Statements):
     BUMP_PROJECT_POOLS: str = "UPDATE pools SET revision = revision + 1 WHERE project_id = ?"
     SET_POOL_STATUS: str = "UPDATE pools SET status = ?, body = ?, last_started = ? WHERE id = ?"
     POOL_OWNER: str = "SELECT 1 FROM pools WHERE id = ? AND requester_id = ?"
-    POOL_RULES: str = ("SELECT pools.id, pools.status, pools.revision, pools.body, projects.body FROM pools "
-                       "JOIN projects ON projects.id = pools.project_id "
+    POOL_RULES: str = ("SELECT pools.id, pools.status, pools.revision, pools.training, pools.body, projects.body "
+                       "FROM pools JOIN projects ON projects.id = pools.project_id "
                        "WHERE pools.requester_id = ? AND pools.id IN ({slots})")
     POOL_REVISIONS: str = "SELECT id, revision FROM pools WHERE requester_id = ? AND id IN ({slots})"
     ADD_POOL_COUNTS: str = "INSERT INTO pool_counts (pool_id, tasks, golden, suites) VALUES (?, ?, ?, ?)"

@@ -13,10 +13,10 @@ from talaka.core.rules import PoolRefusal, PoolRules, archived_pool, compile_spe
 _decode = msgspec.json.decode
 
 
-def build_pool_rules(rows: Iterable[tuple[int, str, int, bytes, bytes]]) -> dict[int, PoolRules | PoolRefusal]:
-    """Rows of `(pool id, status, revision, pool body, project body)` -> what each pool accepts."""
+def build_pool_rules(rows: Iterable[tuple[int, str, int, int, bytes, bytes]]) -> dict[int, PoolRules | PoolRefusal]:
+    """Rows of `(pool id, status, revision, training, pool body, project body)` -> what each pool accepts."""
     rules: dict[int, PoolRules | PoolRefusal] = {}
-    for pool_id, status, revision, pool_body, project_body in rows:
+    for pool_id, status, revision, training, pool_body, project_body in rows:
         if status == "ARCHIVED":
             rules[pool_id] = PoolRefusal(pool_id, revision, archived_pool(status))
             continue
@@ -27,7 +27,7 @@ def build_pool_rules(rows: Iterable[tuple[int, str, int, bytes, bytes]]) -> dict
             default_overlap=pool_default_overlap(defaults, suites=False),
             default_suite_overlap=pool_default_overlap(defaults, suites=True),
             input=compile_spec(task_spec.get("input_spec") or {}),
-            output=compile_spec(task_spec.get("output_spec") or {}))
+            output=compile_spec(task_spec.get("output_spec") or {}), training=bool(training))
     return rules
 
 

@@ -9,6 +9,7 @@ backends add their engine: how connections, threads and transactions are run.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import msgspec
@@ -19,6 +20,7 @@ from talaka.core.pools import pool_body_with_status
 from talaka.core.rules import PoolRefusal, PoolRules
 from talaka.core.stored import with_id, with_remaining
 from talaka.core.timefmt import now_text
+from talaka.core.trainings import clone_details, training_skill
 from talaka.store.base import (
     BatchResult,
     BatchWrite,
@@ -42,7 +44,7 @@ TASK_COLUMNS = {"id": "(pool_id, seq)", "seq": "seq", "pool_id": "pool_id", "ove
                 "created": "created"}
 PROJECT_COLUMNS = {"id": "id", "status": "status", "created": "created"}
 POOL_COLUMNS = {"id": "id", "status": "status", "created": "created", "project_id": "project_id",
-                "last_started": "last_started"}
+                "last_started": "last_started", "training": "training"}
 OPERATION_COLUMNS = {"id": "no", "type": "type", "status": "status", "submitted": "submitted",
                      "finished": "finished"}
 _encode = msgspec.json.encode
@@ -111,7 +113,17 @@ class SqlStore(WorkStore, UserStore, TrainingStore):
         await self.engine.write(_replace_pool, self.d, requester_id, pool_id, status, body, operation)
 
     async def find_pools(self, requester_id: int, search: Search) -> tuple[list[bytes], bool]:
-        return await self.engine.read(_find_bodies, self.d, "pools", POOL_COLUMNS, requester_id, search)
+        return await self.engine.read(_find_bodies, self.d, "pools", POOL_COLUMNS, requester_id,
+                                      _marked(search, training=0))
+
+    async def create_training(self, requester_id: int, project_id: int, body: bytes, created: str, skill_name: str,
+                              clone: OperationRecord | None = None) -> int:
+        return await self.engine.write(_create_training, self.d, requester_id, project_id, body, created, skill_name,
+                                       clone)
+
+    async def find_trainings(self, requester_id: int, search: Search) -> tuple[list[bytes], bool]:
+        return await self.engine.read(_find_bodies, self.d, "pools", POOL_COLUMNS, requester_id,
+                                      _marked(search, training=1))
 
     async def pool_rules(self, requester_id: int, pool_ids: set[int]) -> dict[int, PoolRules | PoolRefusal]:
         rows = await self.engine.read(_pool_rule_rows, self.d, requester_id, sorted(pool_ids))
@@ -204,10 +216,27 @@ def _replace_project(conn: Connection, d: Dialect, requester_id: int, project_id
 def _replace_pool(conn: Connection, d: Dialect, requester_id: int, pool_id: int,
                   status: str, body: bytes, operation: OperationRecord | None) -> None:
     started = now_text() if status == "OPEN" else None
-    changes_rules = operation is None or operation.type == "POOL.ARCHIVE"
+    changes_rules = operation is None or operation.type.endswith(".ARCHIVE")  # POOL. or TRAINING.ARCHIVE
     conn.execute(d.q.REPLACE_POOL, (status, d.json(body), started, int(changes_rules), pool_id, requester_id))
     if operation is not None:
         _insert_operation(conn, d, operation, None)
+
+
+def _marked(search: Search, *, training: int) -> Search:
+    """The search narrowed to trainings (1) or to regular pools (0): the two share the `pools` table."""
+    return replace(search, equals={"training": training, **search.equals})
+
+
+def _create_training(conn: Connection, d: Dialect, requester_id: int, project_id: int, body: bytes, created: str,
+                     skill_name: str, clone: OperationRecord | None) -> int:
+    row = conn.execute(d.t.INSERT_TRAINING, (requester_id, project_id, created, d.json(body))).fetchone()
+    training_id = int(row[0])
+    conn.execute(d.t.INSERT_TRAINING_SKILL, (requester_id, skill_name, training_id, created,
+                                             training_skill(training_id, skill_name, requester_id, created)))
+    if clone is not None:
+        clone.details = clone_details(training_id)
+        _insert_operation(conn, d, clone, None)
+    return training_id
 
 
 def _find_bodies(conn: Connection, d: Dialect, table: str, columns: dict[str, str], requester_id: int,
@@ -263,8 +292,8 @@ def _pool_rule_rows(conn: Connection, d: Dialect, requester_id: int, pool_ids: l
     if not pool_ids:
         return []
     rows = conn.execute(d.q.POOL_RULES.format(slots=slots(d, len(pool_ids))), [requester_id, *pool_ids])
-    return [(pool_id, status, revision, bytes(pool), bytes(project)) for pool_id, status, revision, pool, project
-            in rows.fetchall()]
+    return [(pool_id, status, revision, training, bytes(pool), bytes(project))
+            for pool_id, status, revision, training, pool, project in rows.fetchall()]
 
 
 def _insert_operation(conn: Connection, d: Dialect, record: OperationRecord,

@@ -1,4 +1,9 @@
-"""SQL of trainings (pools marked `training = 1`), written once with `?`, rendered per dialect."""
+"""SQL of trainings (pools marked `training = 1`), written once with `?`, rendered per dialect.
+
+A training is read, changed and filled through the pools' statements; only its creation (the row
+and the skill that will hold its results, in one transaction) and the work loop's skill reads are
+its own.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,10 @@ class TrainingQueries(Statements):
     TRAINING_SKILL_VALUE: str = (
         "SELECT us.value FROM skills AS s JOIN user_skills AS us ON us.skill_id = s.id AND us.performer_no = ? "
         "WHERE s.training_pool_id = ?")
+    INSERT_TRAINING: str = ("INSERT INTO pools (requester_id, project_id, status, created, training, body) "
+                            "VALUES (?, ?, 'CLOSED', ?, 1, ?) RETURNING id")
+    INSERT_TRAINING_SKILL: str = ("INSERT INTO skills (requester_id, name, training_pool_id, created, body) "
+                                  "VALUES (?, ?, ?, ?, ?)")
 
 
 SQLITE = TrainingQueries().for_dialect("?")
