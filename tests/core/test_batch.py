@@ -101,7 +101,9 @@ def test_body_problems() -> None:
 
 task_values = st.fixed_dictionaries(
     {"image": st.sampled_from(["https://x/1.png", "http://y.org/a?b=c", "ftp://z", "", 3])},
-    optional={"note": st.one_of(st.none(), st.text(max_size=7), st.integers()),
+    # NUL is refused for the whole body before either road runs (text columns cannot hold it)
+    optional={"note": st.one_of(st.none(), st.text(st.characters(exclude_characters="\x00"), max_size=7),
+                                st.integers()),
               "rank": st.one_of(st.none(), st.integers(-2, 11), st.floats(allow_nan=False, allow_infinity=False)),
               "other": st.integers()})
 tasks = st.fixed_dictionaries(
