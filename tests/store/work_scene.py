@@ -22,6 +22,7 @@ import pytest
 from talaka.api.objects import finished_operation
 from talaka.core.assignments import AssignmentRecord
 from talaka.core.batch import TASK, decode_items
+from talaka.core.filters import profile_values
 from talaka.core.performers import Profile, new_performer_id
 from talaka.core.pool_plan import PoolPlan, compile_plan
 from talaka.core.pools import check_pool, pool_body_with_status, stored_pool
@@ -119,7 +120,7 @@ class Scene:
                                                  os.urandom(16), self.requester_id)
 
     async def take(self, performer: PerformerRecord, plan: PoolPlan, now: str = T0) -> WorkOutcome:
-        return await self.store.take(performer.no, performer.id, plan, now)
+        return await self.store.take(performer.no, performer.id, profile_values(performer.profile), plan, now)
 
     async def issued(self, performer: PerformerRecord, plan: PoolPlan, now: str = T0) -> WorkOutcome:
         outcome = await self.take(performer, plan, now)

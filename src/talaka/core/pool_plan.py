@@ -13,6 +13,7 @@ from typing import Any
 import msgspec
 
 from talaka.core.mixer import MixerConfig
+from talaka.core.quality.config import QualityRules, compile_rules, training_requirement
 from talaka.core.rules import CompiledSpec, compile_spec
 
 DEFAULT_MAX_DURATION_SECONDS = 3600
@@ -41,6 +42,39 @@ class PoolPlan:
     task_spec_json: bytes
     instructions_json: bytes
     offer_json: bytes
+    quality: QualityRules
+    filter_skill_ids: frozenset[int]
+    """Skills the filter compares, read for each take (none: the filter needs only the profile)."""
+    training_requirement: tuple[int, int] | None
+    """`(training pool id, passing skill value)` when the pool admits only those who passed a training."""
+    training: TrainingPlan | None
+    """Set for a training pool (issued and checked by `talaka.store.training_work`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingPlan:
+    tasks_in_suite: int
+    suites_to_pass: int
+    shuffle: bool
+
+
+def _training(pool: dict[str, Any]) -> TrainingPlan | None:
+    if pool.get("type") != "TRAINING":
+        return None
+    return TrainingPlan(tasks_in_suite=_int(pool.get("training_tasks_in_task_suite_count"), 1, 1),
+                        suites_to_pass=_int(pool.get("task_suites_required_to_pass"), 1, 1),
+                        shuffle=pool.get("shuffle_tasks_in_task_suite") is not False)
+
+
+def skill_ids(node: Any) -> frozenset[int]:
+    """The skills a filter tree compares (conditions of category `skill`, keyed by the skill's id)."""
+    if not isinstance(node, dict):
+        return frozenset()
+    children = node.get("and") or node.get("or")
+    if isinstance(children, list):
+        return frozenset().union(*(skill_ids(child) for child in children))
+    key = str(node.get("key"))
+    return frozenset({int(key)}) if node.get("category") == "skill" and key.isdigit() else frozenset()
 
 
 def _int(value: Any, default: int, low: int = 0) -> int:
@@ -58,10 +92,11 @@ def compile_plan(pool_id: int, project_id: int, requester_id: int, revision: int
     max_duration = _int(pool.get("assignment_max_duration_seconds"), DEFAULT_MAX_DURATION_SECONDS, 1)
     instructions = project.get("public_instructions")
     instructions = instructions if isinstance(instructions, str) else ""
+    training = _training(pool)
     offer = {"pool_id": str(pool_id), "project_id": str(project_id),
              "title": project.get("public_name") or "", "description": project.get("public_description") or "",
              "instructions": instructions, "reward_per_assignment": reward,
-             "assignment_max_duration_seconds": max_duration, "training": False,
+             "assignment_max_duration_seconds": max_duration, "training": training is not None,
              "requester": {"id": str(requester_id), "public_name": requester_name}}
     return PoolPlan(
         pool_id=pool_id, project_id=project_id, requester_id=requester_id, revision=revision,
@@ -74,4 +109,6 @@ def compile_plan(pool_id: int, project_id: int, requester_id: int, revision: int
         output=compile_spec(output_spec), output_spec=output_spec,
         task_spec_json=_encode({"input_spec": task_spec.get("input_spec") or {}, "output_spec": output_spec,
                                 "view_spec": task_spec.get("view_spec") or {}}),
-        instructions_json=_encode(instructions), offer_json=_encode(offer))
+        instructions_json=_encode(instructions), offer_json=_encode(offer),
+        quality=compile_rules(pool.get("quality_control")), filter_skill_ids=skill_ids(pool.get("filter")),
+        training_requirement=training_requirement(pool.get("quality_control")), training=training)

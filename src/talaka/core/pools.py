@@ -19,6 +19,7 @@ from talaka.core.objects import (
     is_time,
     without,
 )
+from talaka.core.quality.config import check_quality_control, with_uuids
 from talaka.core.timefmt import parse_time
 
 READ_ONLY = frozenset({"id", "status", "created", "last_started", "last_stopped", "last_close_reason",
@@ -53,6 +54,7 @@ def check_pool(body: Any) -> FieldErrors:
     mixer = body.get("mixer_config")
     if isinstance(mixer, dict):
         check_fields(mixer, dict.fromkeys(MIXER_COUNTS, is_count), (), errors, "mixer_config.")
+    errors.update(check_quality_control(body.get("quality_control")))
     return errors
 
 
@@ -71,6 +73,8 @@ def check_pool_patch(body: Any) -> FieldErrors:
 def _normalized(body: dict[str, Any]) -> dict[str, Any]:
     """The client's writable fields, with `will_expire` in the wire's naive-UTC form (no `Z`)."""
     stored = without(body, READ_ONLY)
+    if "quality_control" in stored:
+        stored["quality_control"] = with_uuids(stored["quality_control"])
     expires = stored.get("will_expire")
     if isinstance(expires, str):
         stored["will_expire"] = parse_time(expires) or expires

@@ -6,12 +6,37 @@ from dataclasses import dataclass
 
 from talaka.store.queries import Statements
 
+ANSWERS = "FROM issued_tasks AS i JOIN assignments AS a ON a.seq = i.assignment_seq WHERE i.task_seq"
+
 
 @dataclass(frozen=True)
 class QualityQueries(Statements):
     STATE: str = "SELECT state FROM quality_state WHERE performer_no = ? AND pool_id = ?"
     SAVE_STATE: str = ("INSERT INTO quality_state (performer_no, pool_id, state) VALUES (?, ?, ?) "
                        "ON CONFLICT (performer_no, pool_id) DO UPDATE SET state = excluded.state")
+    POOL_RULES: str = "SELECT revision, project_id, requester_id, body FROM pools WHERE id = ?"
+    TASK_KINDS: str = "SELECT seq, golden, CASE WHEN golden = 1 THEN body END FROM tasks WHERE seq IN ({slots})"
+    ANSWERS_TO: str = ("SELECT i.task_seq, a.seq, a.performer_no, a.tasks, a.solutions " + ANSWERS
+                       + " IN ({slots}) AND a.status IN ('SUBMITTED', 'ACCEPTED')")
+    TASK_VOTES: str = "SELECT a.status, count(*) " + ANSWERS + " = ? GROUP BY a.status"
+    SUITE_VOTES: str = "SELECT status, count(*) FROM assignments WHERE suite_seq = ? GROUP BY status"
+    HELD_BY: str = ("SELECT seq, reward, tasks, suite_seq FROM assignments "
+                    "WHERE performer_no = ? AND pool_id = ? AND status IN ({slots}) ORDER BY seq")
+    GROW_TASK: str = ("UPDATE tasks SET overlap = overlap + ? WHERE seq = ? AND golden = 0 AND overlap IS NOT NULL "
+                      "RETURNING overlap, body")
+    TASK_BODY: str = "UPDATE tasks SET body = ? WHERE seq = ?"
+    GROW_SUITE: str = "UPDATE task_suites SET overlap = overlap + ? WHERE seq = ? AND overlap IS NOT NULL"
+    POOL_BODY: str = "SELECT status, body FROM pools WHERE id = ?"
+    REOPEN_POOL: str = ("UPDATE pools SET status = 'OPEN', body = ?, complete_since = NULL "
+                        "WHERE id = ? AND status = 'CLOSED'")
+
+    PASSED_TRAINING: str = (
+        "SELECT us.value FROM skills AS s JOIN user_skills AS us ON us.skill_id = s.id AND us.performer_no = ? "
+        "WHERE s.training_pool_id = ? AND s.requester_id = ?")
+    INSERT_TRAINING_SKILL: str = (
+        "INSERT INTO skills (requester_id, name, training_pool_id, created, body) SELECT requester_id, ?, id, ?, ? "
+        "FROM pools WHERE id = ? AND NOT EXISTS (SELECT 1 FROM skills WHERE training_pool_id = ?)")
+    DECLINE: str = "UPDATE assignments SET declined = ? WHERE seq = ? AND declined IS NULL"
 
 
 SQLITE = QualityQueries().for_dialect("?")

@@ -69,7 +69,7 @@ def _allowed(body: bytes, performer_id: str) -> bool:
     return performer_id not in (task.get("unavailable_for") or ())
 
 
-def _collect(conn: Connection, sql: str, pool_id: int, start: int, performer_no: int, performer_id: str,
+def collect(conn: Connection, sql: str, pool_id: int, start: int, performer_no: int, performer_id: str,
              need: int, stop: int | None = None) -> list[tuple[int, int | None, bytes]]:
     """Up to `need` candidates `(seq, overlap, body)` from `start` on, in seq order, that this
     performer may have; pages on past restricted ones without rereading.
@@ -103,9 +103,9 @@ def _golden(conn: Connection, d: Dialect, pool_id: int, performer_no: int, perfo
     if low is None:
         return []
     pivot = random.randint(low, high)
-    found = _collect(conn, d.w.GOLDEN_TASKS, pool_id, pivot - 1, performer_no, performer_id, need)
+    found = collect(conn, d.w.GOLDEN_TASKS, pool_id, pivot - 1, performer_no, performer_id, need)
     if len(found) < need:
-        found += _collect(conn, d.w.GOLDEN_TASKS, pool_id, low - 1, performer_no, performer_id,
+        found += collect(conn, d.w.GOLDEN_TASKS, pool_id, low - 1, performer_no, performer_id,
                           need - len(found), stop=pivot)
     claimed = []
     for seq, overlap, body in found:
@@ -114,25 +114,35 @@ def _golden(conn: Connection, d: Dialect, pool_id: int, performer_no: int, perfo
     return claimed
 
 
-def take(conn: Connection, d: Dialect, performer_no: int, performer_id: str, plan: PoolPlan,
-         now: str) -> WorkOutcome:
-    """Answer the performer's active assignment in the pool, or issue a new task suite."""
-    w = d.w
+def current(conn: Connection, d: Dialect, performer_no: int, plan: PoolPlan, now: str) -> WorkOutcome | None:
+    """The start of every take: a refusal when the pool is not open, the performer's active
+    assignment in the pool when there is one, or None when a new suite is to be issued (an
+    overdue active one is expired first)."""
     state = d.take_state(conn, performer_no, plan.pool_id)
     if state is None or state[0] != "OPEN":
         return WorkOutcome(refusal=REFUSED_NOT_OPEN)
     if state[1] != plan.revision:
         raise StalePlan(plan.pool_id)
-    row = conn.execute(w.LATEST_ASSIGNMENT, (performer_no, plan.pool_id)).fetchone()
+    row = conn.execute(d.w.LATEST_ASSIGNMENT, (performer_no, plan.pool_id)).fetchone()
     active = assignment_from_row(row) if row is not None else None
     if active is not None and active.status == "ACTIVE":
         if active.expires > now:
             return WorkOutcome(active, assigned_tasks(conn, d, active))
         end_active(conn, d, active.seq, "EXPIRED", now)
+    return None
+
+
+def take(conn: Connection, d: Dialect, performer_no: int, performer_id: str, plan: PoolPlan,
+         now: str) -> WorkOutcome:
+    """Answer the performer's active assignment in the pool, or issue a new task suite."""
+    found = current(conn, d, performer_no, plan, now)
+    if found is not None:
+        return found
+    w = d.w
     expires = time_after(now, plan.max_duration_seconds)
     mixer = plan.mixer
     if mixer is None:
-        suites = _collect(conn, w.OPEN_SUITES, plan.pool_id, 0, performer_no, performer_id, 1)
+        suites = collect(conn, w.OPEN_SUITES, plan.pool_id, 0, performer_no, performer_id, 1)
         if suites:
             return _issue_suite(conn, d, performer_no, performer_id, plan, suites[0], now, expires)
         if _others_hold(conn, d, w.PEEK_SUITES, plan.pool_id, performer_no, performer_id, 0, 1):
@@ -147,7 +157,7 @@ def _others_hold(conn: Connection, d: Dialect, peek: str, pool_id: int, performe
     taken (they may leave overlap on them): then the take is tried again, not refused."""
     if not d.skips_locked or found >= need:
         return False
-    return len(_collect(conn, peek, pool_id, 0, performer_no, performer_id, need)) > found
+    return len(collect(conn, peek, pool_id, 0, performer_no, performer_id, need)) > found
 
 
 def frontier_start(conn: Connection, d: Dialect, pool_id: int) -> int:
@@ -164,9 +174,9 @@ def _open_general(conn: Connection, d: Dialect, pool_id: int, performer_no: int,
     """The oldest open general tasks this performer may have, from the pool's frontier on; below
     it only when that comes up short (overlap another process gave back a moment ago)."""
     start = frontier_start(conn, d, pool_id)
-    found = _collect(conn, d.w.OPEN_TASKS, pool_id, start, performer_no, performer_id, need)
+    found = collect(conn, d.w.OPEN_TASKS, pool_id, start, performer_no, performer_id, need)
     if len(found) < need and start > 0:
-        found += _collect(conn, d.w.OPEN_TASKS, pool_id, 0, performer_no, performer_id, need - len(found),
+        found += collect(conn, d.w.OPEN_TASKS, pool_id, 0, performer_no, performer_id, need - len(found),
                           stop=start + 1)
     return found
 
@@ -337,12 +347,12 @@ def skip(conn: Connection, d: Dialect, performer_no: int, seq: int, now: str) ->
     return WorkOutcome(record, assigned_tasks(conn, d, record))
 
 
-def review(conn: Connection, d: Dialect, seq: int, current: str, target: str, comment: str | None,
-           now: str) -> bool:
-    """Accept or reject, conditional on the status the caller saw; False when it changed meanwhile."""
-    record = assignment_from_row(conn.execute(d.w.ASSIGNMENT_BY_SEQ, (seq,)).fetchone())
-    accepted = now if target == "ACCEPTED" else record.accepted
-    rejected = now if target == "REJECTED" else record.rejected
+def set_review(conn: Connection, d: Dialect, seq: int, current: str, target: str, comment: str | None,
+               now: str) -> bool:
+    """Accept or reject, conditional on the status the caller saw; False when it changed meanwhile.
+    (The rules the review feeds are `talaka.store.quality`'s.)"""
+    accepted = now if target == "ACCEPTED" else None
+    rejected = now if target == "REJECTED" else None
     return bool(conn.execute(d.w.REVIEW, (target, accepted, rejected, comment, seq, current)).rowcount == 1)
 
 
@@ -352,10 +362,9 @@ def expire_due(conn: Connection, d: Dialect, now: str) -> int:
     return sum(end_active(conn, d, seq, "EXPIRED", now) for seq in due)
 
 
-def accept_due(conn: Connection, d: Dialect, now: str) -> int:
-    """Accept a batch of SUBMITTED assignments whose review period (`auto_accept_period_day`) ended."""
-    due = [row[0] for row in conn.execute(d.w.DUE_ACCEPTS, (now, SWEEP_BATCH)).fetchall()]
-    return sum(conn.execute(d.w.AUTO_ACCEPT, (now, seq)).rowcount for seq in due)
+def due_accepts(conn: Connection, d: Dialect, now: str) -> list[int]:
+    """A batch of SUBMITTED assignments whose review period (`auto_accept_period_day`) ended."""
+    return [row[0] for row in conn.execute(d.w.DUE_ACCEPTS, (now, SWEEP_BATCH)).fetchall()]
 
 
 class _CloseDelay(msgspec.Struct):

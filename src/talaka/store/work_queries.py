@@ -107,8 +107,8 @@ class WorkQueries(Statements):
     ASSIGNMENT_ONLY: str = "SELECT " + ASSIGNMENT_COLUMNS.replace("p.id", "NULL") + " FROM assignments AS a WHERE a.seq = ?"
     END_ACTIVE: str = ("UPDATE assignments SET status = ?, skipped = ?, expired = ? "
                        "WHERE seq = ? AND status = 'ACTIVE' RETURNING tasks, suite_seq, pool_id")
-    REVIEW: str = ("UPDATE assignments SET status = ?, accepted = ?, rejected = ?, "
-                   "public_comment = coalesce(?, public_comment), auto_accept = NULL WHERE seq = ? AND status = ?")
+    REVIEW: str = ("UPDATE assignments SET status = ?, accepted = coalesce(?, accepted), "
+                   "rejected = coalesce(?, rejected), public_comment = coalesce(?, public_comment), auto_accept = NULL WHERE seq = ? AND status = ?")
     DUE_EXPIRIES: str = "SELECT seq FROM assignments WHERE status = 'ACTIVE' AND expires <= ? ORDER BY expires LIMIT ?"
     DUE_ACCEPTS: str = ("SELECT seq FROM assignments WHERE status = 'SUBMITTED' AND auto_accept <= ? "
                         "ORDER BY auto_accept LIMIT ?")

@@ -45,6 +45,10 @@ class WorkOutcome:
     refusal: str | None = None
     errors: FieldErrors | None = None
     """A submit's answers that do not fit the assignment or the output spec, by field path."""
+    training_pool_id: int | None = None
+    """The training a `TRAINING_REQUIRED` refusal names."""
+    feedback: bytes | None = None
+    """A training submit's verdict on each task (JSON list), right or with its hint."""
 
 
 class StalePlan(Exception):
@@ -57,3 +61,8 @@ REFUSED_BUSY = "BUSY"
 """Other takes hold the rows this one needs; try again in a moment."""
 REFUSED_NOT_FOUND = "NOT_FOUND"
 REFUSED_STATUS = "INAPPROPRIATE_STATUS"
+REFUSED_FILTER = "FILTER"
+REFUSED_RESTRICTED = "RESTRICTED"
+REFUSED_TRAINING = "TRAINING_REQUIRED"
+ACCESS_REFUSALS = frozenset({REFUSED_FILTER, REFUSED_RESTRICTED, REFUSED_TRAINING})
+"""Refusals of a pool the performer can see but may not work in (403 with this as the reason)."""

@@ -8,12 +8,13 @@ everything else reads.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
 from talaka.core.assignments import AssignedTask, AssignmentRecord
 from talaka.core.performers import Profile
 from talaka.core.pool_plan import PoolPlan
-from talaka.store import work, work_reads
+from talaka.store import eligibility, quality, training_work, work, work_reads
 from talaka.store.dbapi import fetch_all, fetch_one
 from talaka.store.search import Search
 from talaka.store.work_records import PerformerRecord, PoolSource, WorkOutcome
@@ -62,21 +63,25 @@ class WorkStore(Protocol):
         rows = await self.engine.read(fetch_all, self.d.w.OPEN_POOLS, ())
         return [(int(pool_id), int(revision)) for pool_id, revision in rows]
 
-    async def pools_with_work(self, performer_no: int, pool_ids: list[int]) -> set[int]:
-        return await self.engine.read(work_reads.pools_with_work, self.d, performer_no, pool_ids)
+    async def offers(self, performer_no: int, profile: Mapping[str, Any], plans: list[PoolPlan],
+                     now: str) -> set[int]:
+        """The pools among `plans` the performer may work in now and that hold work for them."""
+        return await self.engine.read(eligibility.offers, self.d, performer_no, profile, plans, now)
 
-    async def take(self, performer_no: int, performer_id: str, plan: PoolPlan, now: str) -> WorkOutcome:
-        return await self.engine.write(work.take, self.d, performer_no, performer_id, plan, now)
+    async def take(self, performer_no: int, performer_id: str, profile: Mapping[str, Any], plan: PoolPlan,
+                   now: str) -> WorkOutcome:
+        return await self.engine.write(eligibility.take, self.d, performer_no, performer_id, profile, plan, now)
 
     async def submit(self, performer_no: int, performer_id: str, seq: int, plan: PoolPlan, body: dict[str, Any],
                      now: str) -> WorkOutcome:
-        return await self.engine.write(work.submit, self.d, performer_no, performer_id, seq, plan, body, now)
+        submit = training_work.submit if plan.training is not None else quality.submit
+        return await self.engine.write(submit, self.d, performer_no, performer_id, seq, plan, body, now)
 
     async def skip(self, performer_no: int, seq: int, now: str) -> WorkOutcome:
-        return await self.engine.write(work.skip, self.d, performer_no, seq, now)
+        return await self.engine.write(quality.skip, self.d, performer_no, seq, now)
 
     async def review(self, seq: int, current: str, target: str, comment: str | None, now: str) -> bool:
-        return await self.engine.write(work.review, self.d, seq, current, target, comment, now)
+        return await self.engine.write(quality.review, self.d, seq, current, target, comment, now)
 
     async def get_assignment(self, seq: int) -> Found | None:
         return await self.engine.read(work_reads.get_assignment, self.d, seq)
@@ -106,7 +111,7 @@ class WorkStore(Protocol):
         return await self.engine.write(work.expire_due, self.d, now)
 
     async def accept_due(self, now: str) -> int:
-        return await self.engine.write(work.accept_due, self.d, now)
+        return await self.engine.write(quality.accept_due, self.d, now)
 
     async def close_finished_pools(self, now: str) -> list[tuple[int, str]]:
         return await self.engine.write(work.close_finished_pools, self.d, now)

@@ -12,6 +12,7 @@ from starlette.responses import Response
 from talaka.api.context import Api
 from talaka.api.http import int_param, json_bytes, page, read_body, read_object, validation_error
 from talaka.api.performer.context import (
+    access_refused,
     assignment_seq,
     check_may_work_in,
     no_tasks,
@@ -26,10 +27,12 @@ from talaka.core.assignments import (
     performer_json,
 )
 from talaka.core.errors import ConflictProblem, FieldError, ValidationProblem
+from talaka.core.filters import profile_values
 from talaka.core.ids import parse_numeric_id, parse_task_id
 from talaka.core.pool_plan import PoolPlan
 from talaka.core.timefmt import now_text
 from talaka.store.work_records import (
+    ACCESS_REFUSALS,
     REFUSED_BUSY,
     REFUSED_NO_TASKS,
     REFUSED_NOT_FOUND,
@@ -54,9 +57,10 @@ async def _plan(api: Api, pool_id: int, *, stale: bool = False) -> PoolPlan:
     return plan
 
 
-def _answer(record: AssignmentRecord, tasks: list[AssignedTask], plan: PoolPlan, status: int = 200) -> Response:
-    return json_bytes(performer_json(record, tasks, plan.project_id, plan.task_spec_json, plan.instructions_json),
-                      status)
+def _answer(record: AssignmentRecord, tasks: list[AssignedTask], plan: PoolPlan, status: int = 200,
+            feedback: bytes | None = None) -> Response:
+    return json_bytes(performer_json(record, tasks, plan.project_id, plan.task_spec_json, plan.instructions_json,
+                                     feedback), status)
 
 
 def _pool_id(body: dict[str, Any]) -> int:
@@ -76,10 +80,11 @@ async def take(request: Request) -> Response:
     api, performer = await performer_authorized(request)
     pool_id = _pool_id(await read_object(request, api.settings.max_performer_body_bytes, "take"))
     plan = await _plan(api, pool_id)
+    profile = profile_values(performer.profile)
     for attempt in range(BUSY_RETRIES):
         check_may_work_in(performer, plan)
         try:
-            outcome = await api.store.take(performer.no, performer.id, plan, now_text())
+            outcome = await api.store.take(performer.no, performer.id, profile, plan, now_text())
         except StalePlan:
             plan = await _plan(api, pool_id, stale=True)
             continue
@@ -88,6 +93,8 @@ async def take(request: Request) -> Response:
             continue
         if outcome.refusal == REFUSED_NOT_OPEN:
             raise pool_not_open(pool_id)
+        if outcome.refusal in ACCESS_REFUSALS:
+            raise access_refused(outcome.refusal, outcome.training_pool_id)
         if outcome.refusal == REFUSED_NO_TASKS or outcome.record is None:
             raise no_tasks(pool_id)
         return _answer(outcome.record, outcome.tasks, plan, 201 if outcome.created else 200)
@@ -177,7 +184,7 @@ async def submit(request: Request) -> Response:
             raise validation_error(outcome.errors, "submit")
         if outcome.refusal is not None or outcome.record is None:
             raise _refused(outcome, raw_id)
-        return _answer(outcome.record, outcome.tasks, plan)
+        return _answer(outcome.record, outcome.tasks, plan, feedback=outcome.feedback)
     raise ConflictProblem("The pool kept changing while the answers were being checked; try again",
                           code="CONFLICT_STATE")
 

@@ -23,14 +23,30 @@ async def performer_authorized(request: Request,
 
 
 def may_work_in(performer: PerformerRecord, plan: PoolPlan) -> bool:
-    """Whether the pool's filter lets this performer in (skills come with quality control)."""
-    return passes(plan.filter, profile_values(performer.profile), {})
+    """Whether the pool's filter lets this performer in, as far as the profile alone can tell: a
+    filter on skills is decided by the store, in the take's transaction, with the skills as they are."""
+    return bool(plan.filter_skill_ids) or passes(plan.filter, profile_values(performer.profile), {})
+
+
+FILTERED = "This pool's filter does not let you take its tasks (your languages, country, skills or other profile " \
+           "fields do not match)"
 
 
 def check_may_work_in(performer: PerformerRecord, plan: PoolPlan) -> None:
     if not may_work_in(performer, plan):
-        raise AccessDeniedProblem("This pool's filter does not let you take its tasks (your languages, country "
-                                  "or other profile fields do not match)", {"reason": "FILTER"})
+        raise AccessDeniedProblem(FILTERED, {"reason": "FILTER"})
+
+
+def access_refused(reason: str, training_pool_id: int | None) -> AccessDeniedProblem:
+    """A take refused by what the store found: a restriction, the filter's skills, a training to pass."""
+    if reason == "RESTRICTED":
+        return AccessDeniedProblem("You are restricted from this pool (by its owner or one of its quality-control "
+                                   "rules) for now", {"reason": "RESTRICTED"})
+    if reason == "TRAINING_REQUIRED":
+        return AccessDeniedProblem(f"This pool admits performers who passed training {training_pool_id}: take its "
+                                   "suites first (it is in GET /api/performer/v1/pools)",
+                                   {"reason": "TRAINING_REQUIRED", "training_pool_id": str(training_pool_id)})
+    return AccessDeniedProblem(FILTERED, {"reason": "FILTER"})
 
 
 def assignment_seq(raw_id: str) -> tuple[int, int]:

@@ -7,7 +7,9 @@ from starlette.responses import Response
 
 from talaka.api.http import json_value, page
 from talaka.api.performer.context import may_work_in, performer_authorized
+from talaka.core.filters import profile_values
 from talaka.core.pool_plan import PoolPlan
+from talaka.core.timefmt import now_text
 
 
 async def me(request: Request) -> Response:
@@ -28,7 +30,7 @@ async def offers(request: Request) -> Response:
             plan = await api.plans.reload(pool_id)
         if plan is not None and may_work_in(performer, plan):
             plans.append(plan)
-    with_work = await api.store.pools_with_work(performer.no, [plan.pool_id for plan in plans])
+    with_work = await api.store.offers(performer.no, profile_values(performer.profile), plans, now_text())
     plans = sorted((plan for plan in plans if plan.pool_id in with_work), key=lambda plan: (-plan.priority,
                                                                                            plan.pool_id))
     return page((plan.offer_json for plan in plans), False)

@@ -66,3 +66,6 @@ CREATE TABLE quality_state (
     state        BYTEA NOT NULL,
     PRIMARY KEY (performer_no, pool_id)
 );
+
+-- The assignments of one task suite, which ASSIGNMENTS_ASSESSMENT counts by status.
+CREATE INDEX assignments_by_suite ON assignments (suite_seq) WHERE suite_seq IS NOT NULL;
