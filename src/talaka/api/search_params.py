@@ -132,3 +132,15 @@ ASSIGNMENTS = Resource(equals={"pool_id": numeric_id, "task_id": task_id, "task_
                                "user_id": text, "status": statuses},
                        ranges={"id": task_id, **dict.fromkeys(ASSIGNMENT_TIMES, timestamp)},
                        sort_keys=frozenset({"id", *ASSIGNMENT_TIMES}), default_limit=50, max_limit=100_000)
+SKILLS = Resource(equals={"name": text}, ranges={"id": numeric_id, "created": timestamp},
+                  sort_keys=frozenset({"id", "created"}), default_limit=20, max_limit=100)
+USER_SKILLS = Resource(equals={"user_id": text, "skill_id": numeric_id},
+                       ranges={"id": numeric_id, "created": timestamp, "modified": timestamp},
+                       sort_keys=frozenset({"id", "created", "modified"}), default_limit=50, max_limit=1_000)
+USER_RESTRICTIONS = Resource(equals={"scope": text, "user_id": text, "project_id": numeric_id,
+                                     "pool_id": numeric_id},
+                             ranges={"id": numeric_id, "created": timestamp},
+                             sort_keys=frozenset({"id", "created"}), default_limit=50, max_limit=500)
+USER_BONUSES = Resource(equals={"user_id": text, "assignment_id": task_id, "private_comment": text},
+                        ranges={"id": numeric_id, "created": timestamp},
+                        sort_keys=frozenset({"id", "created"}), default_limit=50, max_limit=300)

@@ -1,7 +1,82 @@
-"""(being written)"""
+"""User restrictions: keep a performer out of all the requester's projects, one project or one pool;
+set (an upsert: one restriction per performer, scope and target, so a second PUT keeps the id), read,
+found and lifted.
+
+Quality-control rules write restrictions with the same upsert (`store.users.upsert_restriction`), and
+a take reads them in its own transaction, so a restriction set here applies to the next take.
+"""
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+from starlette.requests import Request
+from starlette.responses import Response
 
-routes: list[BaseRoute] = []
+from talaka.api.context import Api, authorized
+from talaka.api.http import json_bytes, no_content, page, read_object, resource, validation_error
+from talaka.api.objects import path_id
+from talaka.api.operations import not_found
+from talaka.api.search_params import USER_RESTRICTIONS, parse_search
+from talaka.core.errors import FieldErrors
+from talaka.core.timefmt import now_text
+from talaka.core.users import TARGET_FIELDS, RestrictionRequest, check_restriction, missing, unknown_performer
+from talaka.store.base import Requester
+
+
+async def _target_owned(api: Api, requester: Requester, wanted: RestrictionRequest) -> bool:
+    if wanted.scope == "ALL_PROJECTS":
+        return True
+    if wanted.target is None:
+        return False
+    if wanted.scope == "PROJECT":
+        return await api.store.get_project(requester.id, wanted.target) is not None
+    return await api.store.get_pool(requester.id, wanted.target) is not None
+
+
+async def set_user_restriction(request: Request) -> Response:
+    api, requester = await authorized(request)
+    wanted, errors = check_restriction(await read_object(request, api.settings.max_body_bytes, "user restriction"))
+    if wanted is None:
+        raise validation_error(errors, "user restriction")
+    found = await api.store.known_performers(requester.id, {wanted.user_id} if wanted.user_id else set())
+    performer_no = found.get(wanted.user_id) if wanted.user_id else None
+    refused: FieldErrors = {}
+    if performer_no is None:
+        refused["user_id"] = unknown_performer()
+    if not await _target_owned(api, requester, wanted):
+        field = TARGET_FIELDS[wanted.scope]
+        refused[field] = missing(field.removesuffix("_id"))
+    if refused:
+        raise validation_error(refused, "user restriction")
+    assert performer_no is not None and wanted.target is not None
+    return json_bytes(await api.store.put_restriction(requester.id, performer_no, wanted.scope, wanted.target,
+                                                      wanted.will_expire, wanted.private_comment, now_text()))
+
+
+async def get_user_restriction(request: Request) -> Response:
+    api, requester = await authorized(request)
+    raw_id = request.path_params["user_restriction_id"]
+    answer = await api.store.get_restriction(requester.id, path_id(raw_id))
+    if answer is None:
+        raise not_found("user restriction", raw_id)
+    return json_bytes(answer)
+
+
+async def find_user_restrictions(request: Request) -> Response:
+    api, requester = await authorized(request, None)
+    search = parse_search(request.query_params, USER_RESTRICTIONS)
+    items, has_more = await api.store.find_restrictions(requester.id, search)
+    return page(items, has_more)
+
+
+async def delete_user_restriction(request: Request) -> Response:
+    api, requester = await authorized(request)
+    raw_id = request.path_params["user_restriction_id"]
+    if not await api.store.delete_restriction(requester.id, path_id(raw_id)):
+        raise not_found("user restriction", raw_id)
+    return no_content()
+
+
+routes = [
+    resource("/user-restrictions", PUT=set_user_restriction, GET=find_user_restrictions),
+    resource("/user-restrictions/{user_restriction_id}", GET=get_user_restriction, DELETE=delete_user_restriction),
+]

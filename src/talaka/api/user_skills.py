@@ -1,7 +1,72 @@
-"""(being written)"""
+"""User skills: a performer's value of one of the requester's skills, set (an upsert), read, found and
+removed.
+
+The skill must be the requester's and the performer one it may see (`GET /v1/user-metadata` decides
+the same way: one it created, or who worked in its pools); anything else is a `VALIDATION_ERROR` of
+that field, `ENTITY_DOES_NOT_EXIST`, whether or not the id exists for someone else.
+"""
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+from starlette.requests import Request
+from starlette.responses import Response
 
-routes: list[BaseRoute] = []
+from talaka.api.context import authorized
+from talaka.api.http import json_bytes, no_content, page, read_object, resource, validation_error
+from talaka.api.objects import path_id
+from talaka.api.operations import not_found
+from talaka.api.search_params import USER_SKILLS, parse_search
+from talaka.core.errors import FieldErrors
+from talaka.core.timefmt import now_text
+from talaka.core.users import check_user_skill, missing, unknown_performer
+
+
+async def set_user_skill(request: Request) -> Response:
+    api, requester = await authorized(request)
+    wanted, errors = check_user_skill(await read_object(request, api.settings.max_body_bytes, "user skill"))
+    if wanted is None:
+        raise validation_error(errors, "user skill")
+    found = await api.store.known_performers(requester.id, {wanted.user_id} if wanted.user_id else set())
+    performer_no = found.get(wanted.user_id) if wanted.user_id else None
+    refused: FieldErrors = {}
+    if wanted.skill_id is None or await api.store.get_skill(requester.id, wanted.skill_id) is None:
+        refused["skill_id"] = missing("skill")
+    if performer_no is None:
+        refused["user_id"] = unknown_performer()
+    if refused:
+        raise validation_error(refused, "user skill")
+    assert wanted.skill_id is not None and performer_no is not None
+    answer = await api.store.put_user_skill(requester.id, wanted.skill_id, performer_no, wanted.value, now_text())
+    if answer is None:
+        raise validation_error({"skill_id": missing("skill")}, "user skill")
+    return json_bytes(answer)
+
+
+async def get_user_skill(request: Request) -> Response:
+    api, requester = await authorized(request)
+    raw_id = request.path_params["user_skill_id"]
+    answer = await api.store.get_user_skill(requester.id, path_id(raw_id))
+    if answer is None:
+        raise not_found("user skill", raw_id)
+    return json_bytes(answer)
+
+
+async def find_user_skills(request: Request) -> Response:
+    api, requester = await authorized(request, None)
+    items, has_more = await api.store.find_user_skills(requester.id,
+                                                       parse_search(request.query_params, USER_SKILLS))
+    return page(items, has_more)
+
+
+async def delete_user_skill(request: Request) -> Response:
+    api, requester = await authorized(request)
+    raw_id = request.path_params["user_skill_id"]
+    if not await api.store.delete_user_skill(requester.id, path_id(raw_id)):
+        raise not_found("user skill", raw_id)
+    return no_content()
+
+
+routes = [
+    resource("/user-skills", PUT=set_user_skill, GET=find_user_skills),
+    resource("/user-skills/{user_skill_id}", GET=get_user_skill, DELETE=delete_user_skill),
+]

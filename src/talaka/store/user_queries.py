@@ -12,6 +12,10 @@ from dataclasses import dataclass
 from talaka.store.queries import Statements
 
 ACTIVE = "(will_expire IS NULL OR will_expire > ?)"
+USER_SKILL_SELECT = ("SELECT us.id, us.skill_id, p.id, us.value, us.created, us.modified FROM user_skills AS us "
+                     "JOIN skills AS s ON s.id = us.skill_id JOIN performers AS p ON p.no = us.performer_no")
+RESTRICTION_SELECT = ("SELECT r.id, r.scope, p.id, r.target, r.created, r.will_expire, r.private_comment "
+                      "FROM user_restrictions AS r JOIN performers AS p ON p.no = r.performer_no")
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,46 @@ class UserQueries(Statements):
     SKILL_VALUES: str = "SELECT skill_id, value FROM user_skills WHERE performer_no = ? AND skill_id IN ({slots})"
     SKILL_OWNER: str = "SELECT requester_id FROM skills WHERE id = ?"
 
+    KNOWN_PERFORMERS: str = (
+        "SELECT p.id, p.no FROM performers AS p WHERE p.id IN ({slots}) AND (p.created_by = ? OR EXISTS "
+        "(SELECT 1 FROM assignments AS a JOIN pools ON pools.id = a.pool_id WHERE a.performer_no = p.no "
+        "AND pools.requester_id = ?))")
+    """`PERFORMER_KNOWN_TO` (the rule of `GET /v1/user-metadata`) for many ids at once."""
+    OWNED_ASSIGNMENTS: str = ("SELECT a.seq, a.pool_id, a.performer_no FROM assignments AS a "
+                              "JOIN pools ON pools.id = a.pool_id WHERE a.seq IN ({slots}) AND pools.requester_id = ?")
+
+    INSERT_SKILL: str = "INSERT INTO skills (requester_id, name, created, body) VALUES (?, ?, ?, ?) RETURNING id"
+    GET_SKILL: str = "SELECT id, body FROM skills WHERE id = ? AND requester_id = ?"
+    REPLACE_SKILL: str = "UPDATE skills SET name = ?, body = ? WHERE id = ? AND requester_id = ?"
+    FIND_SKILLS: str = "SELECT id, body FROM skills WHERE requester_id = ? AND {where} ORDER BY {order} LIMIT ?"
+
+    GET_USER_SKILL: str = USER_SKILL_SELECT + " WHERE us.id = ? AND s.requester_id = ?"
+    FIND_USER_SKILLS: str = USER_SKILL_SELECT + " WHERE s.requester_id = ? AND {where} ORDER BY {order} LIMIT ?"
+    DELETE_USER_SKILL: str = ("DELETE FROM user_skills WHERE id = ? "
+                              "AND skill_id IN (SELECT id FROM skills WHERE requester_id = ?)")
+
+    GET_RESTRICTION: str = RESTRICTION_SELECT + " WHERE r.id = ? AND r.requester_id = ?"
+    FIND_RESTRICTIONS: str = RESTRICTION_SELECT + " WHERE r.requester_id = ? AND {where} ORDER BY {order} LIMIT ?"
+    DELETE_RESTRICTION: str = "DELETE FROM user_restrictions WHERE id = ? AND requester_id = ?"
+
+    LOCK_BONUSES: str = ""
+    """Nothing on SQLite, whose one writer already runs batches one after another. PostgreSQL locks the
+    table against other writers for the transaction, so that one batch's ids are consecutive and its
+    operation can name them by range (`operations.seq_from` and `seq_to`)."""
+    INSERT_BONUS: str = ("INSERT INTO user_bonuses (requester_id, performer_no, assignment_seq, amount, created, "
+                         "body) VALUES (?, ?, ?, ?, ?, ?) RETURNING id")
+    SET_BONUS_RANGE: str = "UPDATE operations SET seq_from = ?, seq_to = ? WHERE no = ?"
+    BONUSES_IN_RANGE: str = ("SELECT id, body FROM user_bonuses WHERE id BETWEEN ? AND ? AND requester_id = ? "
+                             "ORDER BY id")
+    GET_BONUS: str = "SELECT id, body FROM user_bonuses WHERE id = ? AND requester_id = ?"
+    FIND_BONUSES: str = ("SELECT b.id, b.body FROM user_bonuses AS b JOIN performers AS p ON p.no = b.performer_no "
+                         "LEFT JOIN assignments AS a ON a.seq = b.assignment_seq "
+                         "WHERE b.requester_id = ? AND {where} ORDER BY {order} LIMIT ?")
+    BONUS_COMMENT: str = "json_extract(CAST(b.body AS TEXT), '$.private_comment')"
+    """The expression a search by `private_comment` compares (the comment is only in the body)."""
+
 
 SQLITE = UserQueries().for_dialect("?")
-POSTGRES = UserQueries().for_dialect("%s")
+POSTGRES = UserQueries().for_dialect(
+    "%s", LOCK_BONUSES="LOCK TABLE user_bonuses IN SHARE ROW EXCLUSIVE MODE",
+    BONUS_COMMENT="(convert_from(b.body, 'UTF8')::jsonb ->> 'private_comment')")
