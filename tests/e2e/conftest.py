@@ -28,6 +28,9 @@ from toloka.client.project.field_spec import (
 from toloka.client.project.task_spec import TaskSpec
 from toloka.client.project.view_spec import ClassicViewSpec
 
+import talaka
+from tests.e2e.crowd import new_performers
+from tests.e2e.quality import People
 from tests.support.server import ServerProcess
 
 TASK_ID = re.compile(r"\A[0-9a-f]{10}--[0-9a-f]{24}\Z")
@@ -192,3 +195,18 @@ def http(server: ServerProcess) -> Iterator[httpx.Client]:
         base_url=server.url + "/api/v1", headers={"Authorization": f"OAuth {server.token}"}, timeout=60
     ) as api:
         yield api
+
+
+@pytest.fixture
+def people(server: ServerProcess) -> Iterator[People]:
+    """`people(n)`: n new performers, each with a `talaka.Performer` closed after the test."""
+    made: list[talaka.Performer] = []
+
+    def make(count: int) -> list[talaka.Performer]:
+        performers = [talaka.Performer(server.url, token) for _, token in new_performers(server, count)]
+        made.extend(performers)
+        return performers
+
+    yield make
+    for performer in made:
+        performer.close()
