@@ -69,7 +69,7 @@ async def _references(api: Api, requester: Requester,
     """What the store knows of every performer and assignment the items name."""
     named = [draft for draft, _ in drafts if draft is not None]
     user_ids = {draft.user_id for draft in named if draft.user_id is not None}
-    seqs = {draft.assignment[1] for draft in named if draft.assignment is not None}
+    seqs = {assignment[1] for draft in named if (assignment := draft.assignment) is not None}
     return await api.store.bonus_references(requester.id, user_ids, seqs)
 
 

@@ -16,39 +16,35 @@ from talaka.api.http import json_bytes, no_content, page, read_object, resource,
 from talaka.api.objects import path_id
 from talaka.api.operations import not_found
 from talaka.api.search_params import USER_RESTRICTIONS, parse_search
-from talaka.core.errors import FieldErrors
 from talaka.core.timefmt import now_text
-from talaka.core.users import TARGET_FIELDS, RestrictionRequest, check_restriction, missing, unknown_performer
+from talaka.core.users import check_restriction, missing, unknown_performer
 from talaka.store.base import Requester
 
 
-async def _target_owned(api: Api, requester: Requester, wanted: RestrictionRequest) -> bool:
-    if wanted.scope == "ALL_PROJECTS":
-        return True
-    if wanted.target is None:
-        return False
-    if wanted.scope == "PROJECT":
-        return await api.store.get_project(requester.id, wanted.target) is not None
-    return await api.store.get_pool(requester.id, wanted.target) is not None
+async def _target_owned(api: Api, requester: Requester, scope: str, target: str) -> bool:
+    if scope == "PROJECT":
+        return await api.store.get_project(requester.id, path_id(target)) is not None
+    return await api.store.get_pool(requester.id, path_id(target)) is not None
 
 
 async def set_user_restriction(request: Request) -> Response:
     api, requester = await authorized(request)
-    wanted, errors = check_restriction(await read_object(request, api.settings.max_body_bytes, "user restriction"))
-    if wanted is None:
+    body = await read_object(request, api.settings.max_body_bytes, "user restriction")
+    wanted, errors = check_restriction(body)
+    performer_no = None
+    if wanted.user_id is not None:
+        performer_no = (await api.store.known_performers(requester.id, {wanted.user_id})).get(wanted.user_id)
+        if performer_no is None:
+            errors["user_id"] = unknown_performer()
+    field = wanted.target_field
+    if field is not None and wanted.target is not None \
+            and not await _target_owned(api, requester, wanted.scope, wanted.target):
+        errors[field] = missing(field.removesuffix("_id"))
+    if errors:
         raise validation_error(errors, "user restriction")
-    found = await api.store.known_performers(requester.id, {wanted.user_id} if wanted.user_id else set())
-    performer_no = found.get(wanted.user_id) if wanted.user_id else None
-    refused: FieldErrors = {}
-    if performer_no is None:
-        refused["user_id"] = unknown_performer()
-    if not await _target_owned(api, requester, wanted):
-        field = TARGET_FIELDS[wanted.scope]
-        refused[field] = missing(field.removesuffix("_id"))
-    if refused:
-        raise validation_error(refused, "user restriction")
-    assert performer_no is not None and wanted.target is not None
-    return json_bytes(await api.store.put_restriction(requester.id, performer_no, wanted.scope, wanted.target,
+    assert performer_no is not None
+    target = path_id(wanted.target) if wanted.target is not None else 0
+    return json_bytes(await api.store.put_restriction(requester.id, performer_no, wanted.scope, target,
                                                       wanted.will_expire, wanted.private_comment, now_text()))
 
 
@@ -78,5 +74,6 @@ async def delete_user_restriction(request: Request) -> Response:
 
 routes = [
     resource("/user-restrictions", PUT=set_user_restriction, GET=find_user_restrictions),
-    resource("/user-restrictions/{user_restriction_id}", GET=get_user_restriction, DELETE=delete_user_restriction),
+    resource("/user-restrictions/{user_restriction_id}", GET=get_user_restriction,
+             DELETE=delete_user_restriction),
 ]

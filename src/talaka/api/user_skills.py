@@ -16,7 +16,6 @@ from talaka.api.http import json_bytes, no_content, page, read_object, resource,
 from talaka.api.objects import path_id
 from talaka.api.operations import not_found
 from talaka.api.search_params import USER_SKILLS, parse_search
-from talaka.core.errors import FieldErrors
 from talaka.core.timefmt import now_text
 from talaka.core.users import check_user_skill, missing, unknown_performer
 
@@ -24,19 +23,18 @@ from talaka.core.users import check_user_skill, missing, unknown_performer
 async def set_user_skill(request: Request) -> Response:
     api, requester = await authorized(request)
     wanted, errors = check_user_skill(await read_object(request, api.settings.max_body_bytes, "user skill"))
-    if wanted is None:
+    performer_no = None
+    if wanted.user_id is not None:
+        performer_no = (await api.store.known_performers(requester.id, {wanted.user_id})).get(wanted.user_id)
+        if performer_no is None:
+            errors["user_id"] = unknown_performer()
+    skill_id = path_id(wanted.skill_id) if wanted.skill_id is not None else None
+    if skill_id is not None and await api.store.get_skill(requester.id, skill_id) is None:
+        errors["skill_id"] = missing("skill")
+    if errors:
         raise validation_error(errors, "user skill")
-    found = await api.store.known_performers(requester.id, {wanted.user_id} if wanted.user_id else set())
-    performer_no = found.get(wanted.user_id) if wanted.user_id else None
-    refused: FieldErrors = {}
-    if wanted.skill_id is None or await api.store.get_skill(requester.id, wanted.skill_id) is None:
-        refused["skill_id"] = missing("skill")
-    if performer_no is None:
-        refused["user_id"] = unknown_performer()
-    if refused:
-        raise validation_error(refused, "user skill")
-    assert wanted.skill_id is not None and performer_no is not None
-    answer = await api.store.put_user_skill(requester.id, wanted.skill_id, performer_no, wanted.value, now_text())
+    assert skill_id is not None and performer_no is not None
+    answer = await api.store.put_user_skill(requester.id, skill_id, performer_no, wanted.value, now_text())
     if answer is None:
         raise validation_error({"skill_id": missing("skill")}, "user skill")
     return json_bytes(answer)

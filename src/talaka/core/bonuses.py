@@ -24,7 +24,7 @@ from talaka.core.batch import BodyProblem, has_nul
 from talaka.core.errors import FieldError, FieldErrors
 from talaka.core.ids import parse_task_id
 from talaka.core.objects import check_fields, is_bool, is_string
-from talaka.core.users import is_text_map, missing, performer_id, unknown_fields, unknown_performer
+from talaka.core.users import is_text_map, missing, reference, unknown_fields, unknown_performer
 
 OPERATION_TYPE: Final = "USER_BONUS.BATCH_CREATE"
 MIN_AMOUNT: Final = 0.01
@@ -72,18 +72,21 @@ def decode_items(body: bytes) -> tuple[list[Any], bool]:
 
 @dataclass(frozen=True, slots=True)
 class BonusDraft:
-    """One item whose fields have the right form. `user_id` None names nobody; `assignment` is the
-    parsed `(pool id, seq)` of `assignment_id`, None when there is none (`names_assignment` says
-    whether one was given)."""
+    """One item, checked alone: its fields to store (when it has no problem of form), and the performer
+    and assignment ids it names, to look up (see `talaka.core.users.reference`)."""
 
     fields: dict[str, Any]
     user_id: str | None
-    assignment: tuple[int, int] | None
-    names_assignment: bool
+    assignment_id: str | None
+
+    @property
+    def assignment(self) -> tuple[int, int] | None:
+        """`(pool id, seq)` of the assignment it names, if that is an assignment id at all."""
+        return parse_task_id(self.assignment_id) if self.assignment_id is not None else None
 
 
 def check_bonus(item: Any) -> tuple[BonusDraft | None, FieldErrors]:
-    """One item alone: every problem of its form, or what it names for the store to look up."""
+    """One item alone: every problem of its form, and what it names for the store to look up."""
     if not isinstance(item, dict):
         return None, {"user_bonus": FieldError("OBJECT_EXPECTED", "Value must be an object")}
     errors = unknown_fields(item, frozenset(ORDER), "user bonus", READ_ONLY)
@@ -93,13 +96,9 @@ def check_bonus(item: Any) -> tuple[BonusDraft | None, FieldErrors]:
         problem = _amount_problem(amount)
         if problem is not None:
             errors["amount"] = problem
-    if errors:
-        return None, errors
     values = {**item, "without_message": item.get("without_message") or False}
     fields = {name: values[name] for name in ORDER if values.get(name) is not None}
-    names = "assignment_id" in fields
-    assignment = parse_task_id(fields["assignment_id"]) if names else None
-    return BonusDraft(fields, performer_id(item["user_id"]), assignment, names), errors
+    return BonusDraft(fields, reference(item, "user_id", errors), reference(item, "assignment_id", errors)), errors
 
 
 def _amount_problem(amount: Any) -> FieldError | None:
@@ -145,19 +144,21 @@ def check_batch(items: list[Any], drafts: list[tuple[BonusDraft | None, FieldErr
 
 
 def resolve(draft: BonusDraft, found: References, created: str, errors: FieldErrors) -> BonusRow | None:
+    """The row of a valid item; otherwise None, with what the store did not find added to `errors`."""
     performer_no = found.performers.get(draft.user_id) if draft.user_id is not None else None
-    if performer_no is None:
+    if draft.user_id is not None and performer_no is None:
         errors["user_id"] = unknown_performer()
     seq: int | None = None
-    if draft.names_assignment:
-        place = found.assignments.get(draft.assignment[1]) if draft.assignment is not None else None
-        if place is None or draft.assignment is None or place[0] != draft.assignment[0]:
+    if draft.assignment_id is not None:
+        named = draft.assignment
+        place = found.assignments.get(named[1]) if named is not None else None
+        if named is None or place is None or place[0] != named[0]:
             errors["assignment_id"] = missing("assignment")
         elif performer_no is not None and place[1] != performer_no:
             errors["assignment_id"] = FieldError("INVALID_VALUE", "The assignment was done by another "
                                                                   "performer than user_id")
         else:
-            seq = draft.assignment[1]
+            seq = named[1]
     if errors or performer_no is None:
         return None
     body = _encode({**draft.fields, "created": created})

@@ -18,9 +18,7 @@ from typing import Any, Final
 import msgspec
 
 from talaka.core.errors import FieldError, FieldErrors
-from talaka.core.ids import parse_numeric_id
 from talaka.core.objects import check_fields, is_bool, is_positive, is_string
-from talaka.core.performers import PERFORMER_ID
 from talaka.core.timefmt import parse_time
 
 SCOPES: Final = ("ALL_PROJECTS", "PROJECT", "POOL")
@@ -66,11 +64,6 @@ def unknown_fields(body: dict[str, Any], known: frozenset[str], kind: str,
             for name in sorted(body.keys() - known - ignored)}
 
 
-def performer_id(value: Any) -> str | None:
-    """A `user_id` that can name a performer; anything else names nobody and is not looked up."""
-    return value if isinstance(value, str) and PERFORMER_ID.fullmatch(value) else None
-
-
 # Skills.
 
 
@@ -105,17 +98,24 @@ def updated_skill(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
 # User skills.
 
 
+def reference(body: dict[str, Any], name: str, errors: FieldErrors) -> str | None:
+    """The id in field `name` to look up, or None when the field already has a problem of its form (then
+    nothing is looked up). Any string is looked up as it is: one that cannot be an id is simply not found."""
+    value = body.get(name)
+    return value if isinstance(value, str) and name not in errors else None
+
+
 @dataclass(frozen=True, slots=True)
 class UserSkillRequest:
-    """A `PUT /v1/user-skills` whose fields have the right form; `skill_id` None names no skill."""
+    """A `PUT /v1/user-skills`: the ids to look up (see `reference`), and the value."""
 
-    skill_id: int | None
+    skill_id: str | None
     user_id: str | None
     value: float
 
 
-def check_user_skill(body: dict[str, Any]) -> tuple[UserSkillRequest | None, FieldErrors]:
-    """The request, or every problem of its form. `reason` (Toloka's docs allow it) is taken, not kept."""
+def check_user_skill(body: dict[str, Any]) -> tuple[UserSkillRequest, FieldErrors]:
+    """The request and every problem of its form. `reason` (Toloka's docs allow it) is taken, not kept."""
     errors = unknown_fields(body, USER_SKILL_FIELDS, "user skill")
     check_fields(body, {"skill_id": is_string, "user_id": is_string, "reason": is_string},
                  ("skill_id", "user_id", "value"), errors)
@@ -124,10 +124,8 @@ def check_user_skill(body: dict[str, Any]) -> tuple[UserSkillRequest | None, Fie
         problem = _skill_value_problem(value)
         if problem is not None:
             errors["value"] = problem
-    if errors:
-        return None, errors
-    skill_id = parse_numeric_id(body["skill_id"])
-    return UserSkillRequest(skill_id, performer_id(body["user_id"]), float(body["value"])), errors
+    number = float(value) if value is not None and "value" not in errors else 0.0
+    return UserSkillRequest(reference(body, "skill_id", errors), reference(body, "user_id", errors), number), errors
 
 
 def _skill_value_problem(value: Any) -> FieldError | None:
@@ -160,30 +158,33 @@ def user_skill_json(row: tuple[int, int, str, float, str, str]) -> bytes:
 
 @dataclass(frozen=True, slots=True)
 class RestrictionRequest:
-    """A `PUT /v1/user-restrictions` whose fields have the right form. `target` is the pool or project
-    id by scope (0 for ALL_PROJECTS), None when the id names nothing; `user_id` None names nobody."""
+    """A `PUT /v1/user-restrictions`: the performer and, by scope, the project or pool to look up (see
+    `reference`; `target_field` is None for ALL_PROJECTS and for a scope that is not valid)."""
 
     user_id: str | None
     scope: str
-    target: int | None
+    target_field: str | None
+    target: str | None
     private_comment: str | None
     will_expire: str | None
 
 
-def check_restriction(body: dict[str, Any]) -> tuple[RestrictionRequest | None, FieldErrors]:
-    """The request, or every problem of its form; read-only fields (`id`, `created`) are ignored."""
+def check_restriction(body: dict[str, Any]) -> tuple[RestrictionRequest, FieldErrors]:
+    """The request and every problem of its form; read-only fields (`id`, `created`) are ignored."""
     errors = unknown_fields(body, RESTRICTION_FIELDS, "user restriction", RESTRICTION_READ_ONLY)
     checks = {name: is_string for name in ("user_id", "scope", "project_id", "pool_id", "private_comment",
                                            "will_expire")}
     check_fields(body, checks, ("user_id", "scope"), errors)
     scope = body.get("scope")
     if isinstance(scope, str) and scope not in SCOPES:
-        errors["scope"] = FieldError("UNKNOWN_ENUM_VALUE", f"Expected one of {', '.join(SCOPES)}, got {scope!r:.40}"
-                                     + ("; SYSTEM bans are the platform's" if scope == "SYSTEM" else ""))
+        errors["scope"] = FieldError("UNKNOWN_ENUM_VALUE", f"Expected one of {', '.join(SCOPES)}, "
+                                     f"got {scope!r:.40}" + ("; SYSTEM bans are the platform's" if scope == "SYSTEM"
+                                                             else ""))
+    scope = scope if isinstance(scope, str) and "scope" not in errors else ""
     for scope_of_field, field in TARGET_FIELDS.items():
         if body.get(field) is not None and scope != scope_of_field:
             errors[field] = FieldError("VALUE_NOT_ALLOWED", f"{field} goes only with scope {scope_of_field}")
-    target_field = TARGET_FIELDS.get(scope) if isinstance(scope, str) else None
+    target_field = TARGET_FIELDS.get(scope)
     if target_field is not None and body.get(target_field) is None:
         errors[target_field] = FieldError("VALUE_REQUIRED", f"Value must be present with scope {scope}")
     comment = body.get("private_comment")
@@ -196,11 +197,9 @@ def check_restriction(body: dict[str, Any]) -> tuple[RestrictionRequest | None, 
     if isinstance(expires, str) and will_expire is None:
         errors["will_expire"] = FieldError("INVALID_DATE_TIME_SYNTAX", "Expected a date and time like "
                                            f"2030-01-01T12:00:00, got {expires!r:.40}")
-    if errors:
-        return None, errors
-    assert isinstance(scope, str)
-    target = 0 if target_field is None else parse_numeric_id(body[target_field])
-    return RestrictionRequest(performer_id(body["user_id"]), scope, target, comment, will_expire), errors
+    target = reference(body, target_field, errors) if target_field is not None else None
+    return RestrictionRequest(reference(body, "user_id", errors), scope, target_field, target,
+                              comment if isinstance(comment, str) else None, will_expire), errors
 
 
 def restriction_json(row: tuple[int, str, str, int, str, str | None, str | None]) -> bytes:
