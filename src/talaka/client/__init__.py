@@ -3,7 +3,32 @@
 Modules: `_models` (wire Structs), `_exceptions` (the error tree), `_types` (input types),
 `_core` (flows: requests, retries, paging, polling), `_batch` (chunked task creation),
 `_assignments` (assignments, reviews and the TSV export), `_analytics` (statistics and
-`wait_pool`), `_performer` (the performer API), `_progress` (the progress bar), `_sync` and
-`_async` (the thin shells), `_readers` (TSV, CSV, JSONL and DataFrame files as tasks) and
-`_upload` (`talaka upload`). Import the public names from `talaka`.
+`wait_pool`), `_users` (skills, user skills, restrictions and bonuses: models and flows),
+`_performer` (the performer API), `_progress` (the progress bar), `_sync` and `_async` (the thin
+shells), `_readers` (TSV, CSV, JSONL and DataFrame files as tasks) and `_upload` (`talaka upload`).
+Import the public names from `talaka`; the models of `_users` are also here, as `talaka.client.Skill`.
 """
+
+from talaka.client._users import (
+    Skill,
+    SkillSearchResult,
+    UserBonus,
+    UserBonusBatchCreateResult,
+    UserBonusSearchResult,
+    UserRestriction,
+    UserRestrictionSearchResult,
+    UserSkill,
+    UserSkillSearchResult,
+)
+
+__all__ = [
+    "Skill",
+    "SkillSearchResult",
+    "UserBonus",
+    "UserBonusBatchCreateResult",
+    "UserBonusSearchResult",
+    "UserRestriction",
+    "UserRestrictionSearchResult",
+    "UserSkill",
+    "UserSkillSearchResult",
+]

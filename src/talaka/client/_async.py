@@ -11,12 +11,13 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator, Iterable, Sequence
+from decimal import Decimal
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypeVar, Unpack
 
 import httpx
 
-from talaka.client import _analytics, _assignments, _batch, _core, _performer
+from talaka.client import _analytics, _assignments, _batch, _core, _performer, _users
 from talaka.client._core import Call, Flow, Reply, Sleep
 from talaka.client._models import (
     Assignment,
@@ -49,6 +50,25 @@ from talaka.client._types import (
     TaskFilters,
     TaskLike,
     TimeoutTypes,
+)
+from talaka.client._users import (
+    Skill,
+    SkillFields,
+    SkillFilters,
+    SkillLike,
+    SkillSearchResult,
+    UserBonus,
+    UserBonusBatchCreateResult,
+    UserBonusFilters,
+    UserBonusLike,
+    UserBonusSearchResult,
+    UserRestriction,
+    UserRestrictionFilters,
+    UserRestrictionLike,
+    UserRestrictionSearchResult,
+    UserSkill,
+    UserSkillFilters,
+    UserSkillSearchResult,
 )
 
 if TYPE_CHECKING:
@@ -241,6 +261,100 @@ class AsyncClient(_Shell):
 
     async def get_analytics(self, stats: Sequence[AnalyticsRequest]) -> Operation:
         return await self._run(_analytics.get_analytics(stats, self._settings))
+
+    # Skills, user skills, restrictions and bonuses (see `_users`).
+
+    async def create_skill(self, skill: SkillLike | None = None, **fields: Unpack[SkillFields]) -> Skill:
+        return await self._run(_users.create_skill(_users.skill_body(skill, fields), self._settings))
+
+    async def get_skill(self, skill_id: str) -> Skill:
+        return await self._run(_users.SKILLS.get(skill_id, self._settings))
+
+    async def find_skills(self, *, sort: str | list[str] | None = None, limit: int | None = None,
+                          **filters: Unpack[SkillFilters]) -> SkillSearchResult:
+        return await self._run(_users.SKILLS.find(filters, sort, limit, self._settings))
+
+    async def get_skills(self, *, batch_size: int | None = None,
+                         **filters: Unpack[SkillFilters]) -> AsyncIterator[Skill]:
+        pages = _users.SKILLS.pages(filters, batch_size)
+        while pages.more:
+            for found in pages.take(await self._run(pages.next_page(self._settings))):
+                yield found
+
+    async def update_skill(self, skill_id: str, skill: SkillLike) -> Skill:
+        path = f"{_users.SKILLS.path}/{_core.path_id(skill_id)}"
+        return await self._run(_users.SKILLS.put(path, skill, self._settings))
+
+    async def set_user_skill(self, *, skill_id: str, user_id: str, value: Decimal | float,
+                             reason: str | None = None) -> UserSkill:
+        body = _users.user_skill_body(skill_id, user_id, value, reason)
+        return await self._run(_users.USER_SKILLS.put(_users.USER_SKILLS.path, body, self._settings))
+
+    async def get_user_skill(self, user_skill_id: str) -> UserSkill:
+        return await self._run(_users.USER_SKILLS.get(user_skill_id, self._settings))
+
+    async def find_user_skills(self, *, sort: str | list[str] | None = None, limit: int | None = None,
+                               **filters: Unpack[UserSkillFilters]) -> UserSkillSearchResult:
+        return await self._run(_users.USER_SKILLS.find(filters, sort, limit, self._settings))
+
+    async def get_user_skills(self, *, batch_size: int | None = None,
+                              **filters: Unpack[UserSkillFilters]) -> AsyncIterator[UserSkill]:
+        pages = _users.USER_SKILLS.pages(filters, batch_size)
+        while pages.more:
+            for found in pages.take(await self._run(pages.next_page(self._settings))):
+                yield found
+
+    async def delete_user_skill(self, user_skill_id: str) -> None:
+        await self._run(_users.USER_SKILLS.delete(user_skill_id, self._settings))
+
+    async def set_user_restriction(self, user_restriction: UserRestrictionLike) -> UserRestriction:
+        path = _users.USER_RESTRICTIONS.path
+        return await self._run(_users.USER_RESTRICTIONS.put(path, user_restriction, self._settings))
+
+    async def get_user_restriction(self, user_restriction_id: str) -> UserRestriction:
+        return await self._run(_users.USER_RESTRICTIONS.get(user_restriction_id, self._settings))
+
+    async def find_user_restrictions(
+            self, *, sort: str | list[str] | None = None, limit: int | None = None,
+            **filters: Unpack[UserRestrictionFilters]) -> UserRestrictionSearchResult:
+        return await self._run(_users.USER_RESTRICTIONS.find(filters, sort, limit, self._settings))
+
+    async def get_user_restrictions(
+            self, *, batch_size: int | None = None,
+            **filters: Unpack[UserRestrictionFilters]) -> AsyncIterator[UserRestriction]:
+        pages = _users.USER_RESTRICTIONS.pages(filters, batch_size)
+        while pages.more:
+            for found in pages.take(await self._run(pages.next_page(self._settings))):
+                yield found
+
+    async def delete_user_restriction(self, user_restriction_id: str) -> None:
+        await self._run(_users.USER_RESTRICTIONS.delete(user_restriction_id, self._settings))
+
+    async def create_user_bonus(self, user_bonus: UserBonusLike, *, async_mode: bool = True,
+                                operation_id: str | uuid.UUID | None = None) -> UserBonus:
+        flow = _users.create_bonuses([user_bonus], True, None, async_mode, operation_id, self._settings)
+        return _users.one_bonus(*await self._run(flow))
+
+    async def create_user_bonuses(self, user_bonuses: Iterable[UserBonusLike], *,
+                                  skip_invalid_items: bool | None = None, async_mode: bool = True,
+                                  operation_id: str | uuid.UUID | None = None) -> UserBonusBatchCreateResult:
+        flow = _users.create_bonuses(list(user_bonuses), False, skip_invalid_items, async_mode, operation_id,
+                                     self._settings)
+        return _users.bonus_batch_result(*await self._run(flow))
+
+    async def get_user_bonus(self, user_bonus_id: str) -> UserBonus:
+        return await self._run(_users.USER_BONUSES.get(user_bonus_id, self._settings))
+
+    async def find_user_bonuses(self, *, sort: str | list[str] | None = None, limit: int | None = None,
+                                **filters: Unpack[UserBonusFilters]) -> UserBonusSearchResult:
+        return await self._run(_users.USER_BONUSES.find(filters, sort, limit, self._settings))
+
+    async def get_user_bonuses(self, *, batch_size: int | None = None,
+                               **filters: Unpack[UserBonusFilters]) -> AsyncIterator[UserBonus]:
+        pages = _users.USER_BONUSES.pages(filters, batch_size)
+        while pages.more:
+            for found in pages.take(await self._run(pages.next_page(self._settings))):
+                yield found
 
 
 class AsyncPerformer(_Shell):

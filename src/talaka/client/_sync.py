@@ -7,12 +7,13 @@ import time
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from decimal import Decimal
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypeVar, Unpack
 
 import httpx
 
-from talaka.client import _analytics, _assignments, _batch, _core, _performer
+from talaka.client import _analytics, _assignments, _batch, _core, _performer, _users
 from talaka.client._core import Call, Flow, Reply, Sleep
 from talaka.client._models import (
     Assignment,
@@ -45,6 +46,25 @@ from talaka.client._types import (
     TaskFilters,
     TaskLike,
     TimeoutTypes,
+)
+from talaka.client._users import (
+    Skill,
+    SkillFields,
+    SkillFilters,
+    SkillLike,
+    SkillSearchResult,
+    UserBonus,
+    UserBonusBatchCreateResult,
+    UserBonusFilters,
+    UserBonusLike,
+    UserBonusSearchResult,
+    UserRestriction,
+    UserRestrictionFilters,
+    UserRestrictionLike,
+    UserRestrictionSearchResult,
+    UserSkill,
+    UserSkillFilters,
+    UserSkillSearchResult,
 )
 
 if TYPE_CHECKING:
@@ -322,6 +342,117 @@ class Client(_Shell):
         """Start computing statistics, e.g. `[{"subject": "POOL", "subject_id": pool_id, "name":
         "completion_percentage"}]`; `wait_operation` it, then read `details["value"]`."""
         return self._run(_analytics.get_analytics(stats, self._settings))
+
+    # Skills, user skills, restrictions and bonuses (see `_users`).
+
+    def create_skill(self, skill: SkillLike | None = None, **fields: Unpack[SkillFields]) -> Skill:
+        """Create a skill, given as a `Skill` (or dict), as keywords (`create_skill(name="Road signs")`), or
+        both; not retried once it may have reached the server, so never made twice."""
+        return self._run(_users.create_skill(_users.skill_body(skill, fields), self._settings))
+
+    def get_skill(self, skill_id: str) -> Skill:
+        return self._run(_users.SKILLS.get(skill_id, self._settings))
+
+    def find_skills(self, *, sort: str | list[str] | None = None, limit: int | None = None,
+                    **filters: Unpack[SkillFilters]) -> SkillSearchResult:
+        """One page of skills (`limit` up to 100); `name` matches exactly, the way tutorials look one up."""
+        return self._run(_users.SKILLS.find(filters, sort, limit, self._settings))
+
+    def get_skills(self, *, batch_size: int | None = None,
+                   **filters: Unpack[SkillFilters]) -> Iterator[Skill]:
+        """Every skill matching `filters`, in id order: `next(client.get_skills(name=name), None)`."""
+        pages = _users.SKILLS.pages(filters, batch_size)
+        while pages.more:
+            yield from pages.take(self._run(pages.next_page(self._settings)))
+
+    def update_skill(self, skill_id: str, skill: SkillLike) -> Skill:
+        """Replace the skill's writable fields (read-only ones sent back are ignored)."""
+        path = f"{_users.SKILLS.path}/{_core.path_id(skill_id)}"
+        return self._run(_users.SKILLS.put(path, skill, self._settings))
+
+    def set_user_skill(self, *, skill_id: str, user_id: str, value: Decimal | float,
+                       reason: str | None = None) -> UserSkill:
+        """Set a performer's value (0 to 100) of one of your skills; setting it again replaces it (same id).
+
+        The performer must be one you created or who worked in your pools.
+        """
+        body = _users.user_skill_body(skill_id, user_id, value, reason)
+        return self._run(_users.USER_SKILLS.put(_users.USER_SKILLS.path, body, self._settings))
+
+    def get_user_skill(self, user_skill_id: str) -> UserSkill:
+        return self._run(_users.USER_SKILLS.get(user_skill_id, self._settings))
+
+    def find_user_skills(self, *, sort: str | list[str] | None = None, limit: int | None = None,
+                         **filters: Unpack[UserSkillFilters]) -> UserSkillSearchResult:
+        return self._run(_users.USER_SKILLS.find(filters, sort, limit, self._settings))
+
+    def get_user_skills(self, *, batch_size: int | None = None,
+                        **filters: Unpack[UserSkillFilters]) -> Iterator[UserSkill]:
+        pages = _users.USER_SKILLS.pages(filters, batch_size)
+        while pages.more:
+            yield from pages.take(self._run(pages.next_page(self._settings)))
+
+    def delete_user_skill(self, user_skill_id: str) -> None:
+        self._run(_users.USER_SKILLS.delete(user_skill_id, self._settings))
+
+    def set_user_restriction(self, user_restriction: UserRestrictionLike) -> UserRestriction:
+        """Keep a performer out of all your projects, a project or a pool (by `scope`); setting the same
+        performer, scope and target again replaces the restriction (same id)."""
+        path = _users.USER_RESTRICTIONS.path
+        return self._run(_users.USER_RESTRICTIONS.put(path, user_restriction, self._settings))
+
+    def get_user_restriction(self, user_restriction_id: str) -> UserRestriction:
+        return self._run(_users.USER_RESTRICTIONS.get(user_restriction_id, self._settings))
+
+    def find_user_restrictions(self, *, sort: str | list[str] | None = None, limit: int | None = None,
+                               **filters: Unpack[UserRestrictionFilters]) -> UserRestrictionSearchResult:
+        return self._run(_users.USER_RESTRICTIONS.find(filters, sort, limit, self._settings))
+
+    def get_user_restrictions(self, *, batch_size: int | None = None,
+                              **filters: Unpack[UserRestrictionFilters]) -> Iterator[UserRestriction]:
+        pages = _users.USER_RESTRICTIONS.pages(filters, batch_size)
+        while pages.more:
+            yield from pages.take(self._run(pages.next_page(self._settings)))
+
+    def delete_user_restriction(self, user_restriction_id: str) -> None:
+        """Lift a restriction."""
+        self._run(_users.USER_RESTRICTIONS.delete(user_restriction_id, self._settings))
+
+    def create_user_bonus(self, user_bonus: UserBonusLike, *, async_mode: bool = True,
+                          operation_id: str | uuid.UUID | None = None) -> UserBonus:
+        """Give one bonus; safe to retry with the same `operation_id` (a new one is made if None).
+
+        Raises `ValidationApiError` with `payload` `{field path: FieldValidationError}` if it is invalid.
+        """
+        flow = _users.create_bonuses([user_bonus], True, None, async_mode, operation_id, self._settings)
+        return _users.one_bonus(*self._run(flow))
+
+    def create_user_bonuses(self, user_bonuses: Iterable[UserBonusLike], *,
+                            skip_invalid_items: bool | None = None, async_mode: bool = True,
+                            operation_id: str | uuid.UUID | None = None) -> UserBonusBatchCreateResult:
+        """Give bonuses (up to 10,000) in one request; return them keyed by their index, as strings.
+
+        Safe to retry with the same `operation_id`: nothing is created twice. An invalid bonus refuses
+        all of them (`ValidationApiError`, `payload` by index and field path) unless
+        `skip_invalid_items=True`, which creates the valid ones and reports the rest in
+        `validation_errors` (`ValidationApiError` if none is valid).
+        """
+        flow = _users.create_bonuses(list(user_bonuses), False, skip_invalid_items, async_mode, operation_id,
+                                     self._settings)
+        return _users.bonus_batch_result(*self._run(flow))
+
+    def get_user_bonus(self, user_bonus_id: str) -> UserBonus:
+        return self._run(_users.USER_BONUSES.get(user_bonus_id, self._settings))
+
+    def find_user_bonuses(self, *, sort: str | list[str] | None = None, limit: int | None = None,
+                          **filters: Unpack[UserBonusFilters]) -> UserBonusSearchResult:
+        return self._run(_users.USER_BONUSES.find(filters, sort, limit, self._settings))
+
+    def get_user_bonuses(self, *, batch_size: int | None = None,
+                         **filters: Unpack[UserBonusFilters]) -> Iterator[UserBonus]:
+        pages = _users.USER_BONUSES.pages(filters, batch_size)
+        while pages.more:
+            yield from pages.take(self._run(pages.next_page(self._settings)))
 
 
 class Performer(_Shell):
