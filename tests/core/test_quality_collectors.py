@@ -177,10 +177,6 @@ def test_an_accept_after_a_reject_that_left_the_history_changes_nothing() -> Non
     assert rate(observe(acceptance, state, event("ACCEPTED", after_reject=True))) == (2, 100.0)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="without history_size an accept after a reject this collector never counted "
-                          "(the rule was added after the reject) adds an accept but no assignment: the rate "
-                          "passes 100")
 def test_an_accept_after_an_uncounted_reject_keeps_the_rate_within_100() -> None:
     acceptance, state = collector("ACCEPTANCE_RATE"), PerformerState()
     counts(acceptance, state, event("ACCEPTED", after_reject=True))

@@ -134,7 +134,8 @@ def observe(collector: Collector, state: PerformerState, event: Event) -> dict[s
 def _acceptance(counts: Counts, event: Event, size: int | None) -> dict[str, Any]:
     if event.after_reject:
         if size is None:
-            counts.total += 1.0
+            if counts.total < counts.count:  # the reject was counted (the rule may be newer than it)
+                counts.total += 1.0
         elif 0.0 in counts.items:
             last = len(counts.items) - 1 - counts.items[::-1].index(0.0)
             counts.items[last] = 1.0

@@ -44,9 +44,8 @@ REQUIRED_PARAMETERS = {"MAJORITY_VOTE": ("answer_threshold",),
                        "ASSIGNMENT_SUBMIT_TIME": ("fast_submit_threshold_seconds",)}
 SCOPES = frozenset({"POOL", "PROJECT", "ALL_PROJECTS"})
 DURATION_UNITS = {"MINUTES": 60, "HOURS": 3600, "DAYS": 86_400}
-FIELD_SOURCES = frozenset().union(*(keys for name, keys in COLLECTOR_KEYS.items() if name not in NEVER_FIRES)) - {
-    "assessment_event", "pool_access_revoked_reason", "skill_id"}
-"""The statistics `SET_SKILL_FROM_OUTPUT_FIELD` may copy into a skill (numbers, not enums)."""
+ENUM_KEYS = frozenset({"assessment_event", "pool_access_revoked_reason", "skill_id", "next_assignment_available"})
+"""Statistics that are not numbers, which `SET_SKILL_FROM_OUTPUT_FIELD` cannot copy into a skill."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,11 +112,16 @@ def _number(value: Any) -> bool:
     return type(value) in (int, float)
 
 
+def _text(value: Any) -> str | None:
+    """A string as it is; anything else (a number, an array) as None, which no set of names holds."""
+    return value if isinstance(value, str) else None
+
+
 def _check_condition(condition: Any, allowed: frozenset[str], path: str, errors: FieldErrors) -> None:
     if not isinstance(condition, dict):
         errors[path] = FieldError("OBJECT_EXPECTED", "A condition is {\"key\", \"operator\", \"value\"}")
         return
-    key, operator, value = condition.get("key"), condition.get("operator"), condition.get("value")
+    key, operator, value = _text(condition.get("key")), _text(condition.get("operator")), condition.get("value")
     if key not in allowed:
         errors[f"{path}.key"] = FieldError(
             "VALUE_NOT_ALLOWED", f"This collector does not produce {key!r:.60}; its keys: {', '.join(sorted(allowed))}")
@@ -126,7 +130,7 @@ def _check_condition(condition: Any, allowed: frozenset[str], path: str, errors:
     if enum is not None or key == "skill_id":
         if operator not in EQUALITY:
             errors[f"{path}.operator"] = FieldError("VALUE_NOT_ALLOWED", f"{key} takes only EQ or NE")
-        elif enum is not None and value not in enum:
+        elif enum is not None and _text(value) not in enum:
             errors[f"{path}.value"] = FieldError("VALUE_NOT_ALLOWED", f"{key} is one of {', '.join(sorted(enum))}")
         elif key == "skill_id" and not isinstance(value, str):
             errors[f"{path}.value"] = FieldError("INVALID_VALUE", "skill_id is compared with a skill's id, a string")
@@ -152,7 +156,8 @@ def _is_id(value: Any) -> bool:
     return isinstance(value, str | int) and not isinstance(value, bool) and str(value).isdigit()
 
 
-def _check_action(action: Any, path: str, errors: FieldErrors) -> None:
+def _check_action(action: Any, sources: frozenset[str], path: str, errors: FieldErrors) -> None:
+    """`sources`: the statistics of the rule's collector, which `SET_SKILL_FROM_OUTPUT_FIELD` may copy."""
     if not isinstance(action, dict):
         errors[path] = FieldError("OBJECT_EXPECTED", "An action is {\"type\", \"parameters\"}")
         return
@@ -162,7 +167,7 @@ def _check_action(action: Any, path: str, errors: FieldErrors) -> None:
         errors[f"{path}.parameters"] = FieldError("OBJECT_EXPECTED", "Action parameters are an object")
         return
     if kind in ("RESTRICTION_V2", "RESTRICTION"):
-        if parameters.get("scope") not in SCOPES:
+        if _text(parameters.get("scope")) not in SCOPES:
             errors[f"{path}.parameters.scope"] = FieldError(
                 "VALUE_REQUIRED" if "scope" not in parameters else "VALUE_NOT_ALLOWED",
                 "A restriction's scope is POOL, PROJECT or ALL_PROJECTS")
@@ -187,8 +192,8 @@ def _check_action(action: Any, path: str, errors: FieldErrors) -> None:
                   "an integer from 0 to 100")
     elif kind == "SET_SKILL_FROM_OUTPUT_FIELD":
         _required(parameters, ("skill_id",), path, errors, _is_id, "a skill's id")
-        _required(parameters, ("from_field",), path, errors, lambda v: v in FIELD_SOURCES,
-                  "one of " + ", ".join(sorted(FIELD_SOURCES)))
+        _required(parameters, ("from_field",), path, errors, lambda v: _text(v) in sources,
+                  "one of this collector's numbers: " + ", ".join(sorted(sources)))
     elif kind == "REJECT_ALL_ASSIGNMENTS":
         _required(parameters, ("public_comment",), path, errors, lambda v: isinstance(v, str), "a string")
     elif kind == "CHANGE_OVERLAP":
@@ -243,7 +248,7 @@ def _check_collector(config: Any, path: str, errors: FieldErrors) -> None:
         else:
             for number, condition in enumerate(conditions):
                 _check_condition(condition, allowed, f"{rule_path}.conditions.{number}", errors)
-        _check_action(rule.get("action"), f"{rule_path}.action", errors)
+        _check_action(rule.get("action"), allowed - ENUM_KEYS, f"{rule_path}.action", errors)
 
 
 def check_quality_control(quality: Any, prefix: str = "quality_control") -> FieldErrors:
@@ -277,10 +282,13 @@ def with_uuids(quality: Any) -> Any:
     adds it; the uuid also keys each performer's counts, so an unchanged config keeps counting)."""
     if not isinstance(quality, dict) or not isinstance(quality.get("configs"), list):
         return quality
+    seen: set[str] = set()
     for config in quality["configs"]:
         collector = config.get("collector_config") if isinstance(config, dict) else None
-        if isinstance(collector, dict) and not _is_uuid(collector.get("uuid")):
-            collector["uuid"] = str(uuid.uuid4())
+        if isinstance(collector, dict):
+            if not _is_uuid(collector.get("uuid")) or collector["uuid"] in seen:
+                collector["uuid"] = str(uuid.uuid4())
+            seen.add(collector["uuid"])
     return quality
 
 
@@ -299,17 +307,21 @@ def compile_rules(quality: Any) -> QualityRules:
         return NO_RULES
     broken = {path.split(".")[2] for path in check_quality_control(quality) if path.count(".") >= 2}
     collectors = []
+    keys: set[str] = set()
     for index, config in enumerate(quality["configs"]):
         if str(index) in broken or config["collector_config"]["type"] in NEVER_FIRES:
             continue
         collector = config["collector_config"]
+        key = str(collector.get("uuid") or "")
+        if not key or key in keys:  # a pool stored before uuids were added: count by position
+            key = f"#{index}"
+        keys.add(key)
         parameters = collector.get("parameters") or {}
         rules = tuple(
             Rule(tuple(Condition(c["key"], c["operator"], c.get("value")) for c in rule["conditions"]),
                  Action(rule["action"]["type"], rule["action"].get("parameters") or {}))
             for rule in config.get("rules") or [])
-        collectors.append(Collector(collector["type"], str(collector.get("uuid") or ""),
-                                    parameters.get("history_size"), parameters, rules))
+        collectors.append(Collector(collector["type"], key, parameters.get("history_size"), parameters, rules))
     return QualityRules(tuple(collectors))
 
 
