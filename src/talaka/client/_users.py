@@ -285,8 +285,9 @@ _decode_bonus = msgspec.json.Decoder(UserBonus).decode
 _decode_errors = msgspec.json.Decoder(dict[str, FieldValidationError]).decode
 
 
-def outcome_from_log(operation: Operation, log: bytes) -> tuple[dict[str, UserBonus], Errors]:
-    """Created bonuses (the stored bonus from `input`, its id from `output`) and refusals, by index."""
+def outcome_from_log(operation: Operation, log: bytes, count: int) -> tuple[dict[str, UserBonus], Errors]:
+    """Created bonuses (the stored bonus from `input`, its id from `output`) and refusals, by index; the
+    log of an operation that succeeded must account for each of its `count` bonuses."""
     items: dict[str, UserBonus] = {}
     errors: Errors = {}
     for entry in _decode_log(log):
@@ -301,6 +302,9 @@ def outcome_from_log(operation: Operation, log: bytes) -> tuple[dict[str, UserBo
             errors[position] = _decode_errors(entry.output)
     if operation.status == "FAIL" and not errors:
         raise FailedOperation(operation)
+    if operation.status == "SUCCESS" and len(items) + len(errors) != count:
+        raise TalakaError(f"operation {operation.id} succeeded but its log accounts for "
+                          f"{len(items) + len(errors)} of its {count} user bonuses")
     return items, errors
 
 
@@ -345,7 +349,7 @@ def create_bonuses(bonuses: Sequence[UserBonusLike], single: bool, skip_invalid_
         operation = decode(reply, Operation)
     operation = yield from wait_operation(operation, OPERATION_TIMEOUT, settings)
     log = yield from send(Call("GET", f"/v1/operations/{path_id(identifier)}/log"), settings)
-    return outcome_from_log(operation, log.content)
+    return outcome_from_log(operation, log.content, len(bonuses))
 
 
 def bonus_batch_result(items: dict[str, UserBonus], errors: Errors) -> UserBonusBatchCreateResult:
