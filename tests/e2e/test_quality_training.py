@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 import pytest
 from toloka.client import Pool, Task, TolokaClient, Training
+from toloka.client.exceptions import IncorrectActionsApiError
 from toloka.client.quality_control import QualityControl
 
 import talaka
@@ -98,3 +99,14 @@ def test_a_training_gates_the_pool_and_scores_first_attempts(toloka: TolokaClien
     kept = [solution.output_values["result"] for solution in declined[0].first_declined_solution_attempt]
     final = [solution.output_values["result"] for solution in declined[0].solutions]
     assert kept[0] == final[0] and kept[1] != final[1] and kept[1] in LABELS
+
+
+def test_a_project_with_an_open_training_cannot_be_archived(toloka: TolokaClient,
+                                                            training_and_pool: tuple[Training, Pool]) -> None:
+    training, pool = training_and_pool
+    toloka.close_pool(pool.id)
+    with pytest.raises(IncorrectActionsApiError) as caught:
+        toloka.archive_project(training.project_id)
+    assert caught.value.status_code == 409 and "trainings" in str(caught.value)
+    toloka.close_training(training.id)
+    assert toloka.archive_project(training.project_id).status.value == "ARCHIVED"

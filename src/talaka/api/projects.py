@@ -73,10 +73,11 @@ async def archive_project(request: Request) -> Response:
     record = await _project(api, requester, request.path_params["project_id"])
     if record.status == "ARCHIVED":
         return no_content()
-    open_pools, _ = await api.store.find_pools(
-        requester.id, Search(equals={"project_id": record.id, "status": "OPEN"}, limit=1))
-    if open_pools:
-        raise ConflictProblem("The project has open pools: close them before archiving the project",
+    still_open = Search(equals={"project_id": record.id, "status": "OPEN"}, limit=1)
+    open_pools, _ = await api.store.find_pools(requester.id, still_open)
+    open_trainings, _ = await api.store.find_trainings(requester.id, still_open)
+    if open_pools or open_trainings:
+        raise ConflictProblem("The project has open pools or trainings: close them before archiving the project",
                               code="INAPPROPRIATE_STATUS")
     body: dict[str, Any] = msgspec.json.decode(record.body)
     body["status"] = "ARCHIVED"

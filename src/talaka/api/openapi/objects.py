@@ -120,7 +120,8 @@ def pool_schemas() -> dict[str, Schema]:
             "dynamic_overlap_config", "training_config", "speed_quality_balance")}}
     server = {
         "id": NUMERIC_ID, "status": {"type": "string", "enum": ["OPEN", "CLOSED", "ARCHIVED"]},
-        "type": {"const": "REGULAR"}, "owner": obj({"id": NUMERIC_ID, "myself": {"type": "boolean"}}),
+        "type": {"type": "string", "enum": ["REGULAR", "TRAINING"],
+                 "description": "TRAINING for a training read through the pool routes"}, "owner": obj({"id": NUMERIC_ID, "myself": {"type": "boolean"}}),
         "created": TIMESTAMP, "last_started": TIMESTAMP, "last_stopped": TIMESTAMP,
         "last_close_reason": {"type": "string"},
         "private_name": {"type": "string"}, "will_expire": TEXT}  # will_expire is kept as sent
@@ -207,7 +208,7 @@ def operation_schemas() -> dict[str, Schema]:
     flags = {name: {"type": "boolean"} for name in ("skip_invalid_items", "allow_defaults", "open_pool")}
     counts = {f"{name}_count": COUNT for name in ("items", "valid", "invalid", "created")}
     types = ["TASK.BATCH_CREATE", "TASK_SUITE.BATCH_CREATE", "POOL.OPEN", "POOL.CLOSE", "POOL.ARCHIVE",
-             "PROJECT.ARCHIVE", "ANALYTICS"]
+             "PROJECT.ARCHIVE", "ANALYTICS", "TRAINING.OPEN", "TRAINING.CLOSE", "TRAINING.ARCHIVE", "TRAINING.CLONE"]
     log_types = ["TASK_CREATE", "TASK_VALIDATE", "TASK_SUITE_CREATE", "TASK_SUITE_VALIDATE"]
     analytics = {"type": "array", "items": ref("AnalyticsRequest")}
     results = {"type": "array", "items": ref("AnalyticsResult")}
@@ -218,11 +219,14 @@ def operation_schemas() -> dict[str, Schema]:
             "status": {"type": "string", "enum": ["PENDING", "RUNNING", "SUCCESS", "FAIL"]},
             "submitted": TIMESTAMP, "started": TIMESTAMP, "finished": TIMESTAMP,
             "progress": {"type": "integer", "minimum": 0, "maximum": 100},
-            "parameters": obj(flags | {"pool_id": NUMERIC_ID, "project_id": NUMERIC_ID, "value": analytics},
-                              description=("Batch creates: the three flags; pool operations: pool_id; "
-                                           "project archive: project_id; ANALYTICS: value, the requests")),
-            "details": obj(counts | {"value": results}, description=(
-                "Batch creates: counts so far; status changes: {}; ANALYTICS: value, a result per request")),
+            "parameters": obj(flags | {"pool_id": NUMERIC_ID, "project_id": NUMERIC_ID, "training_id": NUMERIC_ID,
+                                       "value": analytics},
+                              description=("Batch creates: the three flags; pool operations: pool_id; training "
+                                           "operations: training_id; project archive: project_id; ANALYTICS: "
+                                           "value, the requests")),
+            "details": obj(counts | {"value": results, "training_id": NUMERIC_ID}, description=(
+                "Batch creates: counts so far; status changes: {}; TRAINING.CLONE: training_id, the clone; "
+                "ANALYTICS: value, a result per request")),
         }, ("id", "type", "status", "submitted", "progress", "parameters", "details"), extra=False),
         "OperationLogItem": obj({
             "type": {"type": "string", "enum": log_types}, "success": {"type": "boolean"},
@@ -264,9 +268,9 @@ def pool_paths() -> dict[str, Schema]:
             "parameters": [ref("PoolId", "parameters")],
             "get": op("get_pool", "Get a pool", {200: json_response("Found", pool)}, (404,)),
             "put": op("update_pool", "Replace a pool's writable fields (same project)",
-                      {200: json_response("Updated", pool)}, (404,), body=ref("PoolInput")),
+                      {200: json_response("Updated", pool)}, (404, 409), body=ref("PoolInput")),
             "patch": op("patch_pool", "Change some of a pool's texts or its priority",
-                        {200: json_response("Updated", pool)}, (404,), body=ref("PoolPatch"))},
+                        {200: json_response("Updated", pool)}, (404, 409), body=ref("PoolPatch"))},
         f"{V1}/pools/{{pool_id}}/counts": {
             "parameters": [ref("PoolId", "parameters")],
             "get": op("get_pool_counts", "Talaka's extension: how many tasks, golden tasks and task suites",
