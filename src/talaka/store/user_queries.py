@@ -2,7 +2,9 @@
 
 Rendered per dialect like `talaka.store.queries.Queries`. Quality-control rules write restrictions
 and skills with the same upserts as `PUT /v1/user-restrictions` and `PUT /v1/user-skills`, inside
-the transaction of the event that fired them.
+the transaction of the event that fired them. Format fields: `{slots}` a list of placeholders;
+`{where}` and `{order}` a search rendered by `talaka.store.search.render` over the columns that
+`talaka.store.user_store` whitelists.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
-"""Restrictions and user skills on a connection: what a take checks and what rules write.
+"""Skills, user skills, restrictions and bonuses on a connection.
 
-Functions here run inside a caller's transaction (a take, a submit, a review, or the request of
+The first functions run inside a caller's transaction (a take, a submit, a review, or the request of
 `/v1/user-restrictions` and `/v1/user-skills`), so that a ban a rule sets is visible to the
-performer's next take in any server process.
+performer's next take in any server process. The rest are the requester API's reads and writes,
+each a transaction of its own, run by `talaka.store.user_store`.
 """
 
 from __future__ import annotations
@@ -61,8 +62,7 @@ def skill_values(conn: Connection, d: Dialect, performer_no: int, skill_ids: Ite
     return {str(skill_id): float(value) for skill_id, value in rows}
 
 
-# What the requester's API reads and writes (`/v1/skills`, `/v1/user-skills`, `/v1/user-restrictions`,
-# `/v1/user-bonuses`); each function is one transaction of its own.
+# The requester API's reads and writes.
 
 LOOKUP_CHUNK = 500
 """Ids per `IN (...)` list: well under SQLite's limit on bound parameters."""
