@@ -99,7 +99,10 @@ class _Run:
     def _state(self, performer_no: int) -> PerformerState:
         state = self.states.get(performer_no)
         if state is None:
-            row = self.conn.execute(self.d.qc.STATE, (performer_no, self.pool.pool_id)).fetchone()
+            q = self.d.qc
+            if q.CLAIM_STATE:
+                self.conn.execute(q.CLAIM_STATE, (performer_no, self.pool.pool_id))
+            row = self.conn.execute(q.STATE, (performer_no, self.pool.pool_id)).fetchone()
             state = self.states[performer_no] = decode_state(bytes(row[0]) if row else None)
         return state
 

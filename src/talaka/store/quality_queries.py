@@ -11,6 +11,8 @@ ANSWERS = "FROM issued_tasks AS i JOIN assignments AS a ON a.seq = i.assignment_
 
 @dataclass(frozen=True)
 class QualityQueries(Statements):
+    CLAIM_STATE: str = ""
+    """PostgreSQL: make the row if it is missing, so that `STATE` can lock it (see `POSTGRES`)."""
     STATE: str = "SELECT state FROM quality_state WHERE performer_no = ? AND pool_id = ?"
     SAVE_STATE: str = ("INSERT INTO quality_state (performer_no, pool_id, state) VALUES (?, ?, ?) "
                        "ON CONFLICT (performer_no, pool_id) DO UPDATE SET state = excluded.state")
@@ -40,4 +42,10 @@ class QualityQueries(Statements):
 
 
 SQLITE = QualityQueries().for_dialect("?")
-POSTGRES = QualityQueries().for_dialect("%s")
+POSTGRES = QualityQueries().for_dialect(
+    "%s",
+    CLAIM_STATE="INSERT INTO quality_state (performer_no, pool_id, state) VALUES (%s, %s, '') ON CONFLICT DO NOTHING",
+    STATE=QualityQueries.STATE.replace("?", "%s") + " FOR UPDATE")
+"""A performer's state may be changed by another performer's submit (a majority that judges their
+answers): on PostgreSQL each transaction locks the states it reads until it commits, so that two
+read-modify-writes of one state cannot lose each other's counts. SQLite has one writer."""
