@@ -9,7 +9,9 @@ PostgreSQL).
 from __future__ import annotations
 
 import time
+import uuid
 
+import toloka.client.filter as f
 from toloka.client import Pool, TolokaClient, actions, collectors, conditions
 
 from tests.e2e.crowd import truth
@@ -19,6 +21,7 @@ from tests.e2e.quality import (
     assert_banned,
     assert_free,
     pool_with_rules,
+    refused_reason,
     wait_for_status,
     wrong,
 )
@@ -204,3 +207,30 @@ def test_reject_all_and_approve_all_by_golden_set_in_a_review_pool(toloka: Tolok
     assert [toloka.get_assignment(id).status.value for id in truths] == ["ACCEPTED", "ACCEPTED"]
     third = answer_suite(liar, pool.id, wrong)  # the rule holds again: the new suite is rejected too
     assert toloka.get_assignment(third.id).status.value == "REJECTED"
+
+
+def test_golden_set_sets_a_skill_and_the_skill_opens_a_second_pool(toloka: TolokaClient, people: People) -> None:
+    skill = toloka.create_skill(name=f"Cat exam {uuid.uuid4().hex[:6]}", hidden=True)
+
+    def exam_rules(pool: Pool) -> None:
+        pool.quality_control.add_action(
+            collector=collectors.GoldenSet(), conditions=[conditions.GoldenSetAnswersCount >= 2],
+            action=actions.SetSkillFromOutputField(skill_id=skill.id, from_field="correct_answers_rate"))
+
+    def for_the_skilled(pool: Pool) -> None:
+        pool.filter = f.Skill(skill.id) >= 50
+
+    exam = pool_with_rules(toloka, exam_rules, general=10, golden=10, golden_per_suite=1)
+    work = pool_with_rules(toloka, for_the_skilled, general=10)
+    good, poor = people(2)
+    assert refused_reason(good, work.id) == "FILTER"
+    answer_suite(good, exam.id)
+    assert refused_reason(good, work.id) == "FILTER"  # one control answer: the rule needs two
+    answer_suite(good, exam.id)
+    for _ in range(2):
+        answer_suite(poor, exam.id, wrong)
+    assert work.id in {offer.pool_id for offer in good.pools()}
+    assert refused_reason(good, work.id) is None
+    assert refused_reason(poor, work.id) == "FILTER"
+    values = {item.user_id: float(item.exact_value) for item in toloka.get_user_skills(skill_id=skill.id)}
+    assert values == {good.me().id: 100.0, poor.me().id: 0.0}
