@@ -28,7 +28,14 @@ import pytest
 
 from talaka.api.openapi.users import users_paths
 from tests.api.test_openapi import METHODS
-from tests.api.work_world import PROJECT, check_envelope, created, open_pool, performer_client, requester_client
+from tests.api.work_world import (
+    PROJECT,
+    check_envelope,
+    created,
+    open_pool,
+    performer_client,
+    requester_client,
+)
 from tests.support.server import ServerProcess
 
 BONUS = {"public_title": {"EN": "Thanks"}, "public_message": {"EN": "Well done"}}
