@@ -1,7 +1,7 @@
 """Work-loop benchmark: performers taking and submitting task suites as fast as they can.
 
-    python bench/work.py [--tasks 1000000] [--small-tasks 10000] [--performers 32] [--seconds 30]
-                         [--database postgresql://postgres@127.0.0.1:5432/test] [--workers 2]
+    python bench/work.py [--tasks 1000000] [--small-tasks 10000] [--rules-tasks 100000] [--performers 32]
+                         [--seconds 30] [--database postgresql://postgres@127.0.0.1:5432/test] [--workers 2]
 
 A real `talaka serve` on a fresh database (a SQLite file, or a new PostgreSQL database on the
 server `--database` names, served by `--workers` processes) gets a pool of `--tasks` tasks
@@ -12,6 +12,13 @@ for `--seconds`. It reports suites and answers per second, p50/p99 of take and o
 server's RSS. Then the same with a pool of `--small-tasks` tasks, so that the take latency in the
 big pool can be compared with the small one's (issuing must not scan the pool): the small run
 stops early when the pool runs out of work.
+
+Then quality control's cost: two pools of `--rules-tasks` tasks with one control task in each suite
+(9 general + 1 golden), one without rules and one with the image-classification tutorial's four
+rules (fast submits, control tasks, majority vote, skips in a row), run one after the other; the
+submit p99 of the second over the first is the figure the rules must keep under 1.5. The crowd
+answers every task alike and rightly, so no rule bans anyone (the run would end); the fast-submit
+rule's action sets a skill instead, so that it fires on every submit, the worst case of an action.
 """
 
 from __future__ import annotations
@@ -63,17 +70,47 @@ def rss_mb(pid: int, field: str = "VmRSS:") -> float:
     return sum(_status_mb(process, field) for process in server_pids(pid))
 
 
-def make_pool(server: ServerProcess, tasks: int) -> str:
-    """A pool of `tasks` tasks, created through the SDK and opened."""
+def tutorial_rules(skill_id: str) -> dict[str, Any]:
+    """The image-classification tutorial's four rules as the wire has them (see the docstring)."""
+    def rule(collector: dict[str, Any], conditions: list[tuple[str, str, float]],
+             action: dict[str, Any] | None = None) -> dict[str, Any]:
+        ban = {"type": "RESTRICTION_V2", "parameters": {"scope": "PROJECT", "duration": 1, "duration_unit": "DAYS"}}
+        return {"collector_config": collector, "rules": [{
+            "conditions": [{"key": key, "operator": operator, "value": value} for key, operator, value in conditions],
+            "action": action or ban}]}
+
+    return {"configs": [
+        rule({"type": "ASSIGNMENT_SUBMIT_TIME", "parameters": {"history_size": 5, "fast_submit_threshold_seconds": 20}},
+             [("fast_submitted_count", "GTE", 1)],
+             {"type": "SET_SKILL", "parameters": {"skill_id": skill_id, "skill_value": 100}}),
+        rule({"type": "GOLDEN_SET", "parameters": {"history_size": 10}},
+             [("golden_set_answers_count", "GTE", 3), ("golden_set_correct_answers_rate", "LT", 60)]),
+        rule({"type": "MAJORITY_VOTE", "parameters": {"answer_threshold": 2, "history_size": 10}},
+             [("total_answers_count", "GTE", 4), ("correct_answers_rate", "LT", 75)]),
+        rule({"type": "SKIPPED_IN_ROW_ASSIGNMENTS"}, [("skipped_in_row_count", "GTE", 3)]),
+    ]}
+
+
+def make_pool(server: ServerProcess, tasks: int, *, golden: int = 0, rules: bool = False) -> str:
+    """A pool of `tasks` tasks (and `golden` control tasks, one in each suite), created through the
+    SDK and opened; with `rules`, the tutorial's four."""
     with talaka.Client(server.url, server.token, timeout=600) as client:
         project = client.create_project(PROJECT)
-        pool = client.create_pool({"project_id": project.id, "private_name": f"bench {tasks}",
-                                   "reward_per_assignment": 0.01, "assignment_max_duration_seconds": 3600,
-                                   "defaults": {"default_overlap_for_new_tasks": OVERLAP},
-                                   "mixer_config": {"real_tasks_count": SUITE, "golden_tasks_count": 0,
-                                                    "training_tasks_count": 0}})
-        rows = ({"pool_id": pool.id, "input_values": {"image": f"https://example.com/pets/{number:09d}.jpg"}}
-                for number in range(tasks))
+        body: dict[str, Any] = {
+            "project_id": project.id, "private_name": f"bench {tasks}", "reward_per_assignment": 0.01,
+            "assignment_max_duration_seconds": 3600, "defaults": {"default_overlap_for_new_tasks": OVERLAP},
+            "mixer_config": {"real_tasks_count": SUITE - (1 if golden else 0), "golden_tasks_count": 1 if golden else 0,
+                             "training_tasks_count": 0}}
+        if rules:
+            body["quality_control"] = tutorial_rules(client.create_skill(name="fast", hidden=True).id)
+        pool = client.create_pool(body)
+        rows: Any = ({"pool_id": pool.id, "input_values": {"image": f"https://example.com/pets/{number:09d}.jpg"}}
+                     for number in range(tasks))
+        if golden:
+            control = ({"pool_id": pool.id, "input_values": {"image": f"https://example.com/cats/{number:06d}.jpg"},
+                        "known_solutions": [{"output_values": {"label": "cat"}}], "infinite_overlap": True}
+                       for number in range(golden))
+            client.create_tasks(control, allow_defaults=True)
         client.create_tasks(rows, allow_defaults=True, open_pool=True)
         return pool.id
 
@@ -149,8 +186,9 @@ def run_load(port: int, tokens: list[str], pool_id: str, seconds: float) -> dict
             "submit_p99_ms": submit[int(len(submit) * 0.99)] * 1000}
 
 
-def measure(server: ServerProcess, tasks: int, tokens: list[str], seconds: float) -> dict[str, Any]:
-    pool_id = make_pool(server, tasks)
+def measure(server: ServerProcess, tasks: int, tokens: list[str], seconds: float, *, golden: int = 0,
+            rules: bool = False) -> dict[str, Any]:
+    pool_id = make_pool(server, tasks, golden=golden, rules=rules)
     command = [sys.executable, __file__, "--load", json.dumps({"port": server.port, "tokens": tokens,
                                                                "pool_id": pool_id, "seconds": seconds})]
     result = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
@@ -165,6 +203,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tasks", type=int, default=1_000_000)
     parser.add_argument("--small-tasks", type=int, default=10_000)
+    parser.add_argument("--rules-tasks", type=int, default=100_000)
     parser.add_argument("--performers", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--database", help="a PostgreSQL server URL; SQLite when left out")
@@ -182,17 +221,23 @@ def main() -> None:
             tokens = make_performers(server, args.performers)
             big = measure(server, args.tasks, tokens, args.seconds)
             small = measure(server, args.small_tasks, tokens, args.seconds)
+            golden = max(args.rules_tasks // 100, 100)
+            plain = measure(server, args.rules_tasks, tokens[:len(tokens) // 2], args.seconds, golden=golden)
+            ruled = measure(server, args.rules_tasks, tokens[len(tokens) // 2:], args.seconds, golden=golden,
+                            rules=True)
         finally:
             server.stop()
     report = {"backend": "postgres" if args.database else "sqlite", "workers": args.workers, "big": big,
-              "small": small, "take_p50_ratio": big["take_p50_ms"] / small["take_p50_ms"]}
+              "small": small, "take_p50_ratio": big["take_p50_ms"] / small["take_p50_ms"], "no_rules": plain,
+              "rules": ruled, "rules_submit_p99_ratio": ruled["submit_p99_ms"] / plain["submit_p99_ms"]}
     print(json.dumps(report, indent=2))
-    for name, run in (("big", big), ("small", small)):
+    for name, run in (("big", big), ("small", small), ("no rules", plain), ("4 rules", ruled)):
         print(f"{report['backend']} {name} pool ({run['tasks']:,} tasks, {run['performers']} performers): "
               f"{run['suites_per_second']:,.0f} suites/s, {run['answers_per_second']:,.0f} answers/s; take p50 "
               f"{run['take_p50_ms']:.1f} ms p99 {run['take_p99_ms']:.1f} ms; submit p50 {run['submit_p50_ms']:.1f} "
               f"ms p99 {run['submit_p99_ms']:.1f} ms; server RSS {run['server_rss_mb']:.0f} MB")
     print(f"take p50, big pool / small pool: {report['take_p50_ratio']:.2f}")
+    print(f"submit p99, 4 rules / no rules: {report['rules_submit_p99_ratio']:.2f}")
 
 
 if __name__ == "__main__":
