@@ -49,6 +49,8 @@ __all__ = [
     "Project",
     "RemoteServiceUnavailableApiError",
     "Requester",
+    "Skill",
+    "SkillSearchResult",
     "Solution",
     "TalakaError",
     "Task",
@@ -56,6 +58,13 @@ __all__ = [
     "TaskSearchResult",
     "TaskSuite",
     "TooManyRequestsApiError",
+    "UserBonus",
+    "UserBonusBatchCreateResult",
+    "UserBonusSearchResult",
+    "UserRestriction",
+    "UserRestrictionSearchResult",
+    "UserSkill",
+    "UserSkillSearchResult",
     "ValidationApiError",
 ]
 
@@ -101,6 +110,17 @@ if TYPE_CHECKING:
         TaskSuite,
     )
     from talaka.client._sync import Client, Performer
+    from talaka.client._users import (
+        Skill,
+        SkillSearchResult,
+        UserBonus,
+        UserBonusBatchCreateResult,
+        UserBonusSearchResult,
+        UserRestriction,
+        UserRestrictionSearchResult,
+        UserSkill,
+        UserSkillSearchResult,
+    )
 
 _HOMES = {"AsyncClient": "talaka.client._async", "AsyncPerformer": "talaka.client._async",
           "Client": "talaka.client._sync", "Performer": "talaka.client._sync"}
@@ -109,6 +129,9 @@ _HOMES.update((name, "talaka.client._models") for name in (
     "KnownSolution", "Operation", "OperationLogItem", "PerformerAssignment",
     "PerformerAssignmentSearchResult", "PerformerProfile", "PerformerTask", "Pool", "PoolOffer", "Project",
     "Requester", "Solution", "Task", "TaskBatchCreateResult", "TaskSearchResult", "TaskSuite"))
+_HOMES.update((name, "talaka.client._users") for name in (
+    "Skill", "SkillSearchResult", "UserBonus", "UserBonusBatchCreateResult", "UserBonusSearchResult",
+    "UserRestriction", "UserRestrictionSearchResult", "UserSkill", "UserSkillSearchResult"))
 _HOMES.update((name, "talaka.client._exceptions") for name in __all__ if name not in _HOMES)
 
 

@@ -306,7 +306,8 @@ def real_path(tenants: Tenants, template: str) -> str:
     """The path with the owner's real ids, so a refusal cannot come from an id that names nothing."""
     return template.format(project_id=tenants.project, pool_id=tenants.pool, task_id=tenants.task,
                            operation_id=tenants.operation, assignment_id=tenants.submitted,
-                           user_id=tenants.ann_id)
+                           user_id=tenants.ann_id, skill_id="1", user_skill_id="1", user_restriction_id="1",
+                           user_bonus_id="1", training_id=tenants.pool)
 
 
 @pytest.mark.parametrize("route", routes(performer_api=False), ids=" ".join)

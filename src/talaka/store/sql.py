@@ -15,12 +15,14 @@ from typing import Any
 import msgspec
 
 from talaka.core import ids
+from talaka.core.bonuses import OPERATION_TYPE as BONUS_OPERATION
 from talaka.core.errors import FieldErrors
 from talaka.core.pools import pool_body_with_status
 from talaka.core.rules import PoolRefusal, PoolRules
 from talaka.core.stored import with_id, with_remaining
 from talaka.core.timefmt import now_text
 from talaka.core.trainings import clone_details, training_skill
+from talaka.store import users
 from talaka.store.base import (
     BatchResult,
     BatchWrite,
@@ -160,7 +162,7 @@ class SqlStore(WorkStore, UserStore, TrainingStore):
         return await self.engine.read(_find_operations, self.d, requester_id, search)
 
     async def operation_log(self, requester_id: int, operation_id: str) -> bytes | None:
-        return await self.engine.read(_operation_log, self.q, requester_id, operation_id)
+        return await self.engine.read(_operation_log, self.d, requester_id, operation_id)
 
     async def operation_items(self, op_no: int) -> BatchResult:
         return await self.engine.read(_operation_items, self.q, op_no)
@@ -411,11 +413,14 @@ def _operation_items(conn: Connection, q: Queries, op_no: int) -> BatchResult:
     return result
 
 
-def _operation_log(conn: Connection, q: Queries, requester_id: int, operation_id: str) -> bytes | None:
+def _operation_log(conn: Connection, d: Dialect, requester_id: int, operation_id: str) -> bytes | None:
+    q = d.q
     row = conn.execute(q.GET_OPERATION, (requester_id, operation_id)).fetchone()
     if row is None:
         return None
     record = _operation(row)
+    if record.type == BONUS_OPERATION:
+        return users.bonus_log(conn, d, record)
     if not record.type.endswith("BATCH_CREATE"):
         return b"[]"
     suites = record.type.startswith("TASK_SUITE")

@@ -208,8 +208,10 @@ def operation_schemas() -> dict[str, Schema]:
     flags = {name: {"type": "boolean"} for name in ("skip_invalid_items", "allow_defaults", "open_pool")}
     counts = {f"{name}_count": COUNT for name in ("items", "valid", "invalid", "created")}
     types = ["TASK.BATCH_CREATE", "TASK_SUITE.BATCH_CREATE", "POOL.OPEN", "POOL.CLOSE", "POOL.ARCHIVE",
-             "PROJECT.ARCHIVE", "ANALYTICS", "TRAINING.OPEN", "TRAINING.CLOSE", "TRAINING.ARCHIVE", "TRAINING.CLONE"]
-    log_types = ["TASK_CREATE", "TASK_VALIDATE", "TASK_SUITE_CREATE", "TASK_SUITE_VALIDATE"]
+             "PROJECT.ARCHIVE", "ANALYTICS", "TRAINING.OPEN", "TRAINING.CLOSE", "TRAINING.ARCHIVE", "TRAINING.CLONE",
+             "USER_BONUS.BATCH_CREATE"]
+    log_types = ["TASK_CREATE", "TASK_VALIDATE", "TASK_SUITE_CREATE", "TASK_SUITE_VALIDATE", "USER_BONUS_PERSIST",
+                 "USER_BONUS_VALIDATE"]
     analytics = {"type": "array", "items": ref("AnalyticsRequest")}
     results = {"type": "array", "items": ref("AnalyticsResult")}
     return {
