@@ -8,9 +8,9 @@ from typing import Any
 
 import httpx
 import pytest
-from toloka.client import TolokaClient
+from toloka.client import TolokaClient, Training
 
-from tests.e2e.conftest import check_envelope
+from tests.e2e.conftest import Other, check_envelope
 from tests.e2e.crowd import tutorial_project
 
 CONFIGS = "quality_control.configs.0"
@@ -73,3 +73,26 @@ def test_captcha_rules_are_kept_and_each_collector_gets_a_uuid(toloka: TolokaCli
     again = http.put(f"/pools/{made.json()['id']}", json={**made.json(), "quality_control": stored})
     assert again.json()["quality_control"]["configs"][0]["collector_config"]["uuid"] == collector["uuid"]
     assert toloka.get_pool(made.json()["id"]).quality_control.captcha_frequency.value == "MEDIUM"
+
+
+def test_a_rule_names_only_the_requesters_own_skills_and_trainings(toloka: TolokaClient, http: httpx.Client,
+                                                                   other: Other) -> None:
+    project = tutorial_project(toloka)
+    theirs = other.client.create_skill(name="someone else's", hidden=True)
+    their_training = other.client.create_training(Training(
+        project_id=other.maker.project().id, private_name="theirs", training_tasks_in_task_suite_count=1,
+        task_suites_required_to_pass=1))
+    sets_their_skill = rule({"type": "GOLDEN_SET"}, {"key": "total_answers_count", "operator": "GT", "value": 3},
+                            {"type": "SET_SKILL", "parameters": {"skill_id": theirs.id, "skill_value": 1}})
+    requires_their_training = {"training_requirement": {"training_pool_id": their_training.id,
+                                                        "training_passing_skill_value": 50}}
+    for quality, path in ((sets_their_skill, "quality_control.configs"),
+                          (requires_their_training, "quality_control.training_requirement.training_pool_id")):
+        body = {"project_id": project.id, "private_name": "checked", "quality_control": quality}
+        refused = check_envelope(http.post("/pools", json=body), 400, "VALIDATION_ERROR")
+        assert {key: value["code"] for key, value in refused["payload"].items()} == {path: "ENTITY_DOES_NOT_EXIST"}
+    mine = toloka.create_skill(name="mine", hidden=True)
+    sets_mine = rule({"type": "GOLDEN_SET"}, {"key": "total_answers_count", "operator": "GT", "value": 3},
+                     {"type": "SET_SKILL", "parameters": {"skill_id": mine.id, "skill_value": 1}})
+    made = http.post("/pools", json={"project_id": project.id, "private_name": "mine", "quality_control": sets_mine})
+    assert made.status_code == 201, made.text

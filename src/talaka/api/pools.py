@@ -21,6 +21,7 @@ from talaka.api.search_params import POOLS, parse_search
 from talaka.core.errors import ConflictProblem, FieldError, FieldErrors
 from talaka.core.ids import MAX_POOL_ID, parse_numeric_id
 from talaka.core.pools import check_pool, check_pool_patch, pool_body_with_status, stored_pool, updated_pool
+from talaka.core.quality.config import compile_rules, training_requirement
 from talaka.core.stored import with_id
 from talaka.core.timefmt import now_text
 from talaka.core.trainings import is_training
@@ -62,10 +63,28 @@ async def checked_project(api: Api, requester: Requester, body: dict[str, Any], 
     return project_id
 
 
+async def checked_pool(api: Api, requester: Requester, body: dict[str, Any]) -> int:
+    """Check a pool body, the objects its quality control names (the training it requires, the
+    skills its rules set: the requester's own), and its project; return the project's id."""
+    errors = check_pool(body)
+    quality = body.get("quality_control")
+    requirement = training_requirement(quality) if not errors else None
+    if requirement is not None:
+        training = await api.store.get_pool(requester.id, requirement[0])
+        if training is None or not is_training(training.body):
+            errors["quality_control.training_requirement.training_pool_id"] = FieldError(
+                "ENTITY_DOES_NOT_EXIST", "Entity does not exist: no training with this id is yours")
+    for skill_id in (compile_rules(quality).skill_ids if not errors else ()):
+        if await api.store.get_skill(requester.id, skill_id) is None:
+            errors["quality_control.configs"] = FieldError(
+                "ENTITY_DOES_NOT_EXIST", f"A rule sets skill {skill_id}, which is not one of your skills")
+    return await checked_project(api, requester, body, errors, "pool")
+
+
 async def create_pool(request: Request) -> Response:
     api, requester = await authorized(request, frozenset({"storage_key"}))
     body = await read_object(request, api.settings.max_body_bytes, "pool")
-    project_id = await checked_project(api, requester, body, check_pool(body), "pool")
+    project_id = await checked_pool(api, requester, body)
     created = now_text()
     stored = _encode(stored_pool(body, requester_id=requester.id, status="CLOSED", created=created))
     pool_id = await api.store.create_pool(requester.id, project_id, stored, created)
@@ -91,7 +110,7 @@ async def update_pool(request: Request) -> Response:
     api, requester = await authorized(request)
     record = await _regular_pool(api, requester, request.path_params["pool_id"])
     body = await read_object(request, api.settings.max_body_bytes, "pool")
-    await checked_project(api, requester, body, check_pool(body), "pool")
+    await checked_pool(api, requester, body)
     if parse_numeric_id(body["project_id"]) != record.project_id:
         raise validation_error({"project_id": FieldError("VALUE_NOT_ALLOWED", "A pool cannot move to "
                                                          "another project")}, "pool")

@@ -92,11 +92,14 @@ def performer_api_paths() -> dict[str, Schema]:
         201: json_response("A new assignment", assignment)}, (403, 404, 409), body=ref("Take"),
         performer=True)
     take["description"] = (
-        "404 DOES_NOT_EXIST: no such open pool. 403 ACCESS_DENIED with payload.reason FILTER: the pool's "
-        "filter keeps this performer out. 409 NO_TASKS_AVAILABLE: nothing is left for this performer")
+        "404 DOES_NOT_EXIST: no such open pool. 403 ACCESS_DENIED with payload.reason FILTER (the pool's "
+        "filter keeps this performer out, their skills included), RESTRICTED (a restriction in force, set by "
+        "the owner or a quality-control rule) or TRAINING_REQUIRED (with payload.training_pool_id: the "
+        "training to pass first). 409 NO_TASKS_AVAILABLE: nothing is left for this performer")
     submit = op("submit_assignment", "Submit the answers of an ACTIVE assignment", {
         200: json_response("SUBMITTED (ACCEPTED with auto_accept_solutions), or as it was when the same "
-                           "answers are sent again", assignment)},
+                           "answers are sent again; in a training, still ACTIVE with feedback when an answer "
+                           "is wrong (correct it and submit again)", assignment)},
         (404, 409), body=ref("Submission"), performer=True)
     submit["description"] = ("409 INAPPROPRIATE_STATUS when the assignment is no longer ACTIVE (an EXPIRED "
                              "one says so), unless the same answers were already stored")
