@@ -234,3 +234,31 @@ def test_golden_set_sets_a_skill_and_the_skill_opens_a_second_pool(toloka: Tolok
     assert refused_reason(poor, work.id) == "FILTER"
     values = {item.user_id: float(item.exact_value) for item in toloka.get_user_skills(skill_id=skill.id)}
     assert values == {good.me().id: 100.0, poor.me().id: 0.0}
+
+
+def test_a_ban_reissues_the_banned_performers_tasks_to_others(toloka: TolokaClient, people: People) -> None:
+    def rules(pool: Pool) -> None:
+        pool.quality_control.add_action(
+            collector=collectors.GoldenSet(),
+            conditions=[conditions.GoldenSetAnswersCount >= 2, conditions.GoldenSetCorrectAnswersRate < 50],
+            action=ban())
+        pool.quality_control.add_action(
+            collector=collectors.UsersAssessment(),
+            conditions=[conditions.PoolAccessRevokedReason == conditions.PoolAccessRevokedReason.RESTRICTION],
+            action=actions.ChangeOverlap(delta=1, open_pool=True))
+
+    pool = pool_with_rules(toloka, rules, general=4, golden=10, golden_per_suite=1)
+    liar, honest = people(2)
+    suites = [answer_suite(liar, pool.id, wrong) for _ in range(2)]
+    assert_banned(liar, pool.id)
+    lied = {task.id for suite in suites for task in suite.tasks if task.id in general_ids(toloka, pool.id)}
+    assert {task.id: task.overlap for task in toloka.get_tasks(pool_id=pool.id) if task.id in lied} == dict.fromkeys(
+        lied, 2)
+    redone: set[str] = set()
+    for _ in range(4):
+        redone |= {task.id for task in answer_suite(honest, pool.id).tasks}
+    assert lied <= redone
+
+
+def general_ids(toloka: TolokaClient, pool_id: str) -> set[str]:
+    return {task.id for task in toloka.get_tasks(pool_id=pool_id) if not task.known_solutions}
