@@ -110,11 +110,23 @@ async def update_pool(request: Request) -> Response:
     api, requester = await authorized(request)
     record = await _regular_pool(api, requester, request.path_params["pool_id"])
     body = await read_object(request, api.settings.max_body_bytes, "pool")
-    await checked_pool(api, requester, body)
-    if parse_numeric_id(body["project_id"]) != record.project_id:
-        raise validation_error({"project_id": FieldError("VALUE_NOT_ALLOWED", "A pool cannot move to "
-                                                         "another project")}, "pool")
-    stored = _encode(updated_pool(_decode(record.body), body))
+    project_id = await checked_pool(api, requester, body)
+    return await replace_settings(api, requester, record, project_id,
+                                  updated_pool(_decode(record.body), body), "pool")
+
+
+async def replace_settings(api: Api, requester: Requester, record: PoolRecord, project_id: int,
+                           updated: dict[str, Any], kind: str) -> Response:
+    """Store a checked full update of a pool or training (`kind`) whose body names `project_id`; either
+    stays in the project it was made in."""
+    if project_id != record.project_id:
+        raise validation_error({"project_id": FieldError("VALUE_NOT_ALLOWED", f"A {kind} cannot move to "
+                                                         "another project")}, kind)
+    return await _replace(api, requester, record, updated)
+
+
+async def _replace(api: Api, requester: Requester, record: PoolRecord, pool: dict[str, Any]) -> Response:
+    stored = _encode(pool)
     await api.store.replace_pool(requester.id, record.id, record.status, stored, None)
     return json_bytes(with_id(str(record.id), stored))
 
@@ -128,9 +140,7 @@ async def patch_pool(request: Request) -> Response:
         raise validation_error(errors, "pool patch")
     pool: dict[str, Any] = _decode(record.body)
     pool.update(body)
-    stored = _encode(pool)
-    await api.store.replace_pool(requester.id, record.id, record.status, stored, None)
-    return json_bytes(with_id(str(record.id), stored))
+    return await _replace(api, requester, record, pool)
 
 
 async def pool_counts(request: Request) -> Response:

@@ -14,13 +14,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from talaka.api.context import Api, authorized
-from talaka.api.http import json_bytes, page, read_object, resource, validation_error
+from talaka.api.http import json_bytes, page, read_object, resource
 from talaka.api.objects import finished_operation, path_id
 from talaka.api.operations import not_found, operation_json
-from talaka.api.pools import change_status, checked_project
+from talaka.api.pools import change_status, checked_project, replace_settings
 from talaka.api.search_params import Resource, numeric_id, parse_search, text, timestamp
-from talaka.core.errors import ConflictProblem, FieldError
-from talaka.core.ids import MAX_POOL_ID, parse_numeric_id
+from talaka.core.errors import ConflictProblem
+from talaka.core.ids import MAX_POOL_ID
 from talaka.core.stored import with_id
 from talaka.core.timefmt import now_text
 from talaka.core.trainings import (
@@ -83,13 +83,9 @@ async def update_training(request: Request) -> Response:
     api, requester = await authorized(request)
     record = await _training(api, requester, request.path_params["training_id"])
     body = await read_object(request, api.settings.max_body_bytes, "training")
-    await checked_project(api, requester, body, check_training(body), "training")
-    if parse_numeric_id(body["project_id"]) != record.project_id:
-        raise validation_error({"project_id": FieldError("VALUE_NOT_ALLOWED", "A training cannot move to "
-                                                         "another project")}, "training")
-    stored = _encode(updated_training(_decode(record.body), body))
-    await api.store.replace_pool(requester.id, record.id, record.status, stored, None)
-    return json_bytes(with_id(str(record.id), stored))
+    project_id = await checked_project(api, requester, body, check_training(body), "training")
+    return await replace_settings(api, requester, record, project_id,
+                                  updated_training(_decode(record.body), body), "training")
 
 
 async def clone_training(request: Request) -> Response:
