@@ -23,6 +23,7 @@ from talaka.core.errors import (
     UnsupportedMediaTypeProblem,
     ValidationProblem,
 )
+from talaka.core.ids import parse_operation_id
 
 INTEGER = re.compile(r"-?[0-9]{1,18}")
 _encode = msgspec.json.encode
@@ -148,6 +149,29 @@ def int_param(params: QueryParams, name: str, *, low: int, high: int) -> int | N
             f"Query parameter {name} must be an integer from {low} to {high}, got {value!r:.40}",
             {name: FieldError("INVALID_VALUE", f"Expected an integer from {low} to {high}", [low, high])})
     return int(value)
+
+
+def operation_id_param(params: QueryParams) -> str | None:
+    """The `operation_id` a create request names (a UUID, in its canonical form), or None."""
+    value = params.get("operation_id")
+    if value is None:
+        return None
+    parsed = parse_operation_id(value)
+    if parsed is None:
+        raise ValidationProblem("Query parameter operation_id must be a UUID, such as "
+                                "1b4e28ba-2fa1-11d2-883f-0016d3cca427",
+                                {"operation_id": FieldError("UUID_EXPECTED", "Expected a UUID")})
+    return parsed
+
+
+def check_item_count(count: int, limit: int, *, request: str, items: str, field: str) -> None:
+    """A batch `request` takes 1 to `limit` `items`; else a `VALIDATION_ERROR` of `field`, the body."""
+    if not 1 <= count <= limit:
+        raise ValidationProblem(
+            f"A {request} takes 1 to {limit} {items}, this one has {count}"
+            + (": split it into several requests" if count else ""),
+            {field: FieldError("ARRAY_SIZE_GREATER_THAN_MAX" if count else "ARRAY_SIZE_LESS_THAN_MIN",
+                               f"Expected 1 to {limit} items, got {count}", [limit if count else 1])})
 
 
 def validation_error(errors: dict[str, FieldError], what: str) -> ValidationProblem:

@@ -8,7 +8,7 @@ from starlette.responses import Response
 from talaka.api.context import authorized
 from talaka.api.http import json_bytes, page, resource
 from talaka.api.search_params import OPERATIONS, parse_search
-from talaka.core.errors import NotFoundProblem
+from talaka.core.errors import ConflictProblem, NotFoundProblem
 from talaka.core.ids import parse_operation_id
 from talaka.store.base import OperationRecord
 
@@ -28,6 +28,19 @@ def operation_json(record: OperationRecord) -> bytes:
 
 def not_found(kind: str, object_id: str) -> NotFoundProblem:
     return NotFoundProblem(f"There is no {kind} with id {object_id!r:.80} among yours")
+
+
+def check_repeat(existing: OperationRecord, digest: bytes, async_mode: bool) -> None:
+    """A request whose `operation_id` was seen: 409 unless it is the same synchronous request again,
+    which gets the first answer again (spec decision 7)."""
+    if existing.digest != digest:
+        raise ConflictProblem(f"Operation {existing.id} exists and was made by a different request; "
+                              "use a new operation_id for new work", {"same_request": False},
+                              code="OPERATION_ALREADY_EXISTS")
+    if async_mode or not existing.is_sync:
+        raise ConflictProblem(f"Operation {existing.id} already exists; read it with "
+                              f"GET /api/v1/operations/{existing.id}", {"same_request": True},
+                              code="OPERATION_ALREADY_EXISTS")
 
 
 async def get_operation(request: Request) -> Response:

@@ -17,19 +17,20 @@ from talaka.api.context import Api, authorized
 from talaka.api.http import (
     Handler,
     bool_param,
+    check_item_count,
     check_params,
     json_bytes,
+    operation_id_param,
     page,
     read_body,
     read_object,
     resource,
     validation_error,
 )
-from talaka.api.operations import not_found, operation_json
+from talaka.api.operations import check_repeat, not_found, operation_json
 from talaka.api.search_params import TASKS, parse_search
 from talaka.core.batch import SUITE, TASK, BodyProblem, Decoded, decode_items
-from talaka.core.errors import ConflictProblem, FieldError, ValidationProblem
-from talaka.core.ids import parse_operation_id
+from talaka.core.errors import FieldError, ValidationProblem
 from talaka.core.patches import apply_patch, is_golden
 from talaka.core.rules import PoolRules
 from talaka.core.stored import with_id
@@ -46,13 +47,7 @@ _decode = msgspec.json.decode
 def _create_flags(request: Request) -> tuple[str | None, bool, CreateParams]:
     params = request.query_params
     check_params(params, CREATE_PARAMS)
-    operation_id = params.get("operation_id")
-    if operation_id is not None:
-        operation_id = parse_operation_id(operation_id)
-        if operation_id is None:
-            raise ValidationProblem("Query parameter operation_id must be a UUID, such as "
-                                    "1b4e28ba-2fa1-11d2-883f-0016d3cca427",
-                                    {"operation_id": FieldError("UUID_EXPECTED", "Expected a UUID")})
+    operation_id = operation_id_param(params)
     async_mode = bool_param(params, "async_mode")
     flags = CreateParams(skip_invalid_items=bool(bool_param(params, "skip_invalid_items")),
                          allow_defaults=bool(bool_param(params, "allow_defaults")),
@@ -83,13 +78,8 @@ def _create(kind: str) -> Handler:
         count = len(decoded.raws)
         dry_run = bool(bool_param(request.query_params, "dry_run"))
         limit = api.settings.max_async_items if async_mode or dry_run else api.settings.max_sync_items
-        if count == 0 or count > limit:
-            mode = "asynchronous" if async_mode else "synchronous"
-            raise ValidationProblem(
-                f"A {mode} request takes 1 to {limit} {many}, this one has {count}"
-                + (": split it into several requests" if count else ""),
-                {many: FieldError("ARRAY_SIZE_GREATER_THAN_MAX" if count else "ARRAY_SIZE_LESS_THAN_MIN",
-                                  f"Expected 1 to {limit} items, got {count}", [limit if count else 1])})
+        mode = "asynchronous" if async_mode else "synchronous"
+        check_item_count(count, limit, request=f"{mode} request", items=many, field=many)
         if dry_run:
             return await _dry_run(api, requester.id, kind, decoded, flags, headers)
         record = new_record(requester.id, kind, operation_id, flags, digest, is_sync=not async_mode)
@@ -124,14 +114,7 @@ async def _dry_run(api: Api, requester_id: int, kind: str, decoded: Decoded, fla
 
 async def _repeat(api: Api, existing: OperationRecord, digest: bytes, async_mode: bool, body: bytes) -> Response:
     """A request whose `operation_id` was seen: the first answer again, or 409 (spec decision 7)."""
-    if existing.digest != digest:
-        raise ConflictProblem(f"Operation {existing.id} exists and was made by a different request; "
-                              "use a new operation_id for new work", {"same_request": False},
-                              code="OPERATION_ALREADY_EXISTS")
-    if async_mode or not existing.is_sync:
-        raise ConflictProblem(f"Operation {existing.id} already exists; read it with "
-                              f"GET /api/v1/operations/{existing.id}", {"same_request": True},
-                              code="OPERATION_ALREADY_EXISTS")
+    check_repeat(existing, digest, async_mode)
     created = await api.store.operation_items(existing.no)
     errors = await api.store.operation_errors(existing.no)
     single = body.lstrip()[:1] == b"{"

@@ -15,14 +15,22 @@ from __future__ import annotations
 import hashlib
 
 import msgspec
-from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import Response
 
 from talaka.api.context import Api, authorized
-from talaka.api.http import bool_param, check_params, json_bytes, page, read_body, resource
+from talaka.api.http import (
+    bool_param,
+    check_item_count,
+    check_params,
+    json_bytes,
+    operation_id_param,
+    page,
+    read_body,
+    resource,
+)
 from talaka.api.objects import path_id
-from talaka.api.operations import not_found, operation_json
+from talaka.api.operations import check_repeat, not_found, operation_json
 from talaka.api.search_params import USER_BONUSES, parse_search
 from talaka.core.batch import BodyProblem
 from talaka.core.bonuses import (
@@ -35,26 +43,14 @@ from talaka.core.bonuses import (
     decode_items,
     details,
 )
-from talaka.core.errors import ConflictProblem, FieldError, FieldErrors, ValidationProblem
-from talaka.core.ids import new_operation_id, parse_operation_id
+from talaka.core.errors import FieldError, FieldErrors, ValidationProblem
+from talaka.core.ids import new_operation_id
 from talaka.core.stored import with_id
 from talaka.core.timefmt import now_text
 from talaka.store.base import OperationRecord, Requester
 
 CREATE_PARAMS = frozenset({"operation_id", "async_mode", "skip_invalid_items"})
 _encode = msgspec.json.encode
-
-
-def _operation_id(params: QueryParams) -> str | None:
-    value = params.get("operation_id")
-    if value is None:
-        return None
-    parsed = parse_operation_id(value)
-    if parsed is None:
-        raise ValidationProblem("Query parameter operation_id must be a UUID, such as "
-                                "1b4e28ba-2fa1-11d2-883f-0016d3cca427",
-                                {"operation_id": FieldError("UUID_EXPECTED", "Expected a UUID")})
-    return parsed
 
 
 def _digest(body: bytes, async_mode: bool, skip_invalid_items: bool) -> bytes:
@@ -76,7 +72,7 @@ async def _references(api: Api, requester: Requester,
 async def create_user_bonuses(request: Request) -> Response:
     api, requester = await authorized(request, None)
     check_params(request.query_params, CREATE_PARAMS)
-    operation_id = _operation_id(request.query_params)
+    operation_id = operation_id_param(request.query_params)
     async_mode = bool_param(request.query_params, "async_mode") is not False
     skip_invalid = bool(bool_param(request.query_params, "skip_invalid_items"))
     body = await read_body(request, api.settings.max_body_bytes)
@@ -84,13 +80,7 @@ async def create_user_bonuses(request: Request) -> Response:
         items, single = decode_items(body)
     except BodyProblem as problem:
         raise ValidationProblem(str(problem), {"user_bonuses": FieldError("JSON_EXPECTED", str(problem))}) from None
-    if not 1 <= len(items) <= MAX_ITEMS:
-        raise ValidationProblem(
-            f"A request takes 1 to {MAX_ITEMS} user bonuses, this one has {len(items)}"
-            + (": split it into several requests" if items else ""),
-            {"user_bonuses": FieldError("ARRAY_SIZE_GREATER_THAN_MAX" if items else "ARRAY_SIZE_LESS_THAN_MIN",
-                                        f"Expected 1 to {MAX_ITEMS} items, got {len(items)}",
-                                        [MAX_ITEMS if items else 1])})
+    check_item_count(len(items), MAX_ITEMS, request="request", items="user bonuses", field="user_bonuses")
     drafts = [check_bonus(item) for item in items]
     now = now_text()
     batch = check_batch(items, drafts, await _references(api, requester, drafts), now)
@@ -114,14 +104,7 @@ async def create_user_bonuses(request: Request) -> Response:
 
 async def _repeat(api: Api, existing: OperationRecord, digest: bytes, async_mode: bool, single: bool) -> Response:
     """A request whose `operation_id` was seen: the first answer again, or 409 (spec decision 7)."""
-    if existing.digest != digest:
-        raise ConflictProblem(f"Operation {existing.id} exists and was made by a different request; "
-                              "use a new operation_id for new work", {"same_request": False},
-                              code="OPERATION_ALREADY_EXISTS")
-    if async_mode or not existing.is_sync:
-        raise ConflictProblem(f"Operation {existing.id} already exists; read it with "
-                              f"GET /api/v1/operations/{existing.id}", {"same_request": True},
-                              code="OPERATION_ALREADY_EXISTS")
+    check_repeat(existing, digest, async_mode)
     return await _sync_answer(api, existing, single)
 
 
