@@ -118,6 +118,16 @@ async def read_object(request: Request, limit: int, name: str) -> dict[str, Any]
     return value
 
 
+async def read_checked(request: Request, limit: int, name: str,
+                       check: Callable[[dict[str, Any]], dict[str, FieldError]]) -> dict[str, Any]:
+    """A JSON object body in which `check` finds no problem; else a `VALIDATION_ERROR` with every one."""
+    body = await read_object(request, limit, name)
+    errors = check(body)
+    if errors:
+        raise validation_error(errors, name)
+    return body
+
+
 def check_params(params: QueryParams, allowed: frozenset[str]) -> None:
     unknown = sorted(set(params.keys()) - allowed)
     if unknown:

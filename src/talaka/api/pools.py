@@ -14,10 +14,18 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from talaka.api.context import Api, authorized
-from talaka.api.http import json_bytes, json_value, no_content, page, read_object, resource, validation_error
-from talaka.api.objects import finished_operation, path_id
+from talaka.api.http import (
+    json_bytes,
+    json_value,
+    no_content,
+    read_checked,
+    read_object,
+    resource,
+    validation_error,
+)
+from talaka.api.objects import finder, finished_operation, path_id
 from talaka.api.operations import not_found, operation_json
-from talaka.api.search_params import POOLS, parse_search
+from talaka.api.search_params import POOLS
 from talaka.core.errors import ConflictProblem, FieldError, FieldErrors
 from talaka.core.ids import MAX_POOL_ID, parse_numeric_id
 from talaka.core.pools import check_pool, check_pool_patch, pool_body_with_status, stored_pool, updated_pool
@@ -99,13 +107,6 @@ async def get_pool(request: Request) -> Response:
     return json_bytes(with_id(str(record.id), record.body))
 
 
-async def find_pools(request: Request) -> Response:
-    api, requester = await authorized(request, None)
-    search = parse_search(request.query_params, POOLS)
-    items, has_more = await api.store.find_pools(requester.id, search)
-    return page(items, has_more)
-
-
 async def update_pool(request: Request) -> Response:
     api, requester = await authorized(request)
     record = await _regular_pool(api, requester, request.path_params["pool_id"])
@@ -134,10 +135,7 @@ async def _replace(api: Api, requester: Requester, record: PoolRecord, pool: dic
 async def patch_pool(request: Request) -> Response:
     api, requester = await authorized(request)
     record = await _regular_pool(api, requester, request.path_params["pool_id"])
-    body = await read_object(request, api.settings.max_body_bytes, "pool patch")
-    errors = check_pool_patch(body)
-    if errors:
-        raise validation_error(errors, "pool patch")
+    body = await read_checked(request, api.settings.max_body_bytes, "pool patch", check_pool_patch)
     pool: dict[str, Any] = _decode(record.body)
     pool.update(body)
     return await _replace(api, requester, record, pool)
@@ -181,7 +179,7 @@ def _status_change(target: str, operation_type: str) -> Any:
 
 
 routes = [
-    resource("/pools", POST=create_pool, GET=find_pools),
+    resource("/pools", POST=create_pool, GET=finder(POOLS, lambda store: store.find_pools)),
     resource("/pools/{pool_id}", GET=get_pool, PUT=update_pool, PATCH=patch_pool),
     resource("/pools/{pool_id}/counts", GET=pool_counts),
     resource("/pools/{pool_id}/open", POST=_status_change("OPEN", "POOL.OPEN")),

@@ -9,10 +9,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from talaka.api.context import Api, authorized
-from talaka.api.http import json_bytes, no_content, page, read_object, resource, validation_error
-from talaka.api.objects import finished_operation, path_id
+from talaka.api.http import json_bytes, no_content, read_checked, resource
+from talaka.api.objects import finder, finished_operation, path_id
 from talaka.api.operations import not_found, operation_json
-from talaka.api.search_params import PROJECTS, parse_search
+from talaka.api.search_params import PROJECTS
 from talaka.core.errors import ConflictProblem
 from talaka.core.projects import check_project, stored_project
 from talaka.core.stored import with_id
@@ -32,10 +32,7 @@ async def _project(api: Api, requester: Requester, raw_id: str) -> ProjectRecord
 
 async def create_project(request: Request) -> Response:
     api, requester = await authorized(request)
-    body = await read_object(request, api.settings.max_body_bytes, "project")
-    errors = check_project(body)
-    if errors:
-        raise validation_error(errors, "project")
+    body = await read_checked(request, api.settings.max_body_bytes, "project", check_project)
     created = now_text()
     stored = _encode(stored_project(body, status="ACTIVE", created=created))
     project_id = await api.store.create_project(requester.id, stored, created)
@@ -48,20 +45,10 @@ async def get_project(request: Request) -> Response:
     return json_bytes(with_id(str(record.id), record.body))
 
 
-async def find_projects(request: Request) -> Response:
-    api, requester = await authorized(request, None)
-    search: Search = parse_search(request.query_params, PROJECTS)
-    items, has_more = await api.store.find_projects(requester.id, search)
-    return page(items, has_more)
-
-
 async def update_project(request: Request) -> Response:
     api, requester = await authorized(request)
     record = await _project(api, requester, request.path_params["project_id"])
-    body = await read_object(request, api.settings.max_body_bytes, "project")
-    errors = check_project(body)
-    if errors:
-        raise validation_error(errors, "project")
+    body = await read_checked(request, api.settings.max_body_bytes, "project", check_project)
     old: dict[str, Any] = msgspec.json.decode(record.body)
     stored = _encode(stored_project(body, status=record.status, created=old["created"]))
     await api.store.replace_project(requester.id, record.id, record.status, stored, None)
@@ -87,7 +74,7 @@ async def archive_project(request: Request) -> Response:
 
 
 routes = [
-    resource("/projects", POST=create_project, GET=find_projects),
+    resource("/projects", POST=create_project, GET=finder(PROJECTS, lambda store: store.find_projects)),
     resource("/projects/{project_id}", GET=get_project, PUT=update_project),
     resource("/projects/{project_id}/archive", POST=archive_project),
 ]

@@ -12,10 +12,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from talaka.api.context import Api, authorized
-from talaka.api.http import json_bytes, page, read_object, resource, validation_error
-from talaka.api.objects import path_id
+from talaka.api.http import json_bytes, read_checked, resource
+from talaka.api.objects import finder, path_id
 from talaka.api.operations import not_found
-from talaka.api.search_params import SKILLS, parse_search
+from talaka.api.search_params import SKILLS
 from talaka.core.stored import with_id
 from talaka.core.timefmt import now_text
 from talaka.core.users import check_skill, stored_skill, updated_skill
@@ -34,10 +34,7 @@ async def _skill(api: Api, requester: Requester, raw_id: str) -> tuple[int, byte
 
 async def create_skill(request: Request) -> Response:
     api, requester = await authorized(request)
-    body = await read_object(request, api.settings.max_body_bytes, "skill")
-    errors = check_skill(body)
-    if errors:
-        raise validation_error(errors, "skill")
+    body = await read_checked(request, api.settings.max_body_bytes, "skill", check_skill)
     created = now_text()
     stored = _encode(stored_skill(body, requester_id=requester.id, created=created))
     skill_id = await api.store.create_skill(requester.id, body["name"], stored, created)
@@ -50,25 +47,16 @@ async def get_skill(request: Request) -> Response:
     return json_bytes(with_id(str(skill_id), body))
 
 
-async def find_skills(request: Request) -> Response:
-    api, requester = await authorized(request, None)
-    items, has_more = await api.store.find_skills(requester.id, parse_search(request.query_params, SKILLS))
-    return page(items, has_more)
-
-
 async def update_skill(request: Request) -> Response:
     api, requester = await authorized(request)
     skill_id, old = await _skill(api, requester, request.path_params["skill_id"])
-    body = await read_object(request, api.settings.max_body_bytes, "skill")
-    errors = check_skill(body)
-    if errors:
-        raise validation_error(errors, "skill")
+    body = await read_checked(request, api.settings.max_body_bytes, "skill", check_skill)
     stored = _encode(updated_skill(msgspec.json.decode(old), body))
     await api.store.replace_skill(requester.id, skill_id, body["name"], stored)
     return json_bytes(with_id(str(skill_id), stored))
 
 
 routes = [
-    resource("/skills", POST=create_skill, GET=find_skills),
+    resource("/skills", POST=create_skill, GET=finder(SKILLS, lambda store: store.find_skills)),
     resource("/skills/{skill_id}", GET=get_skill, PUT=update_skill),
 ]

@@ -14,11 +14,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from talaka.api.context import Api, authorized
-from talaka.api.http import json_bytes, page, read_object, resource
-from talaka.api.objects import finished_operation, path_id
+from talaka.api.http import json_bytes, read_object, resource
+from talaka.api.objects import finder, finished_operation, path_id
 from talaka.api.operations import not_found, operation_json
 from talaka.api.pools import change_status, checked_project, replace_settings
-from talaka.api.search_params import Resource, numeric_id, parse_search, text, timestamp
+from talaka.api.search_params import Resource, numeric_id, text, timestamp
 from talaka.core.errors import ConflictProblem
 from talaka.core.ids import MAX_POOL_ID
 from talaka.core.stored import with_id
@@ -72,13 +72,6 @@ async def get_training(request: Request) -> Response:
     return json_bytes(with_id(str(record.id), record.body))
 
 
-async def find_trainings(request: Request) -> Response:
-    api, requester = await authorized(request, None)
-    search = parse_search(request.query_params, TRAININGS)
-    items, has_more = await api.store.find_trainings(requester.id, search)
-    return page(items, has_more)
-
-
 async def update_training(request: Request) -> Response:
     api, requester = await authorized(request)
     record = await _training(api, requester, request.path_params["training_id"])
@@ -113,7 +106,7 @@ def _status_change(target: str, operation_type: str) -> Any:
 
 
 routes = [
-    resource("/trainings", POST=create_training, GET=find_trainings),
+    resource("/trainings", POST=create_training, GET=finder(TRAININGS, lambda store: store.find_trainings)),
     resource("/trainings/{training_id}", GET=get_training, PUT=update_training),
     resource("/trainings/{training_id}/open", POST=_status_change("OPEN", "TRAINING.OPEN")),
     resource("/trainings/{training_id}/close", POST=_status_change("CLOSED", "TRAINING.CLOSE")),

@@ -25,13 +25,12 @@ from talaka.api.http import (
     check_params,
     json_bytes,
     operation_id_param,
-    page,
     read_body,
     resource,
 )
-from talaka.api.objects import path_id
-from talaka.api.operations import check_repeat, not_found, operation_json
-from talaka.api.search_params import USER_BONUSES, parse_search
+from talaka.api.objects import finder, getter
+from talaka.api.operations import check_repeat, operation_json
+from talaka.api.search_params import USER_BONUSES
 from talaka.core.batch import BodyProblem
 from talaka.core.bonuses import (
     MAX_ITEMS,
@@ -130,22 +129,8 @@ def _by_index(values: dict[int, bytes]) -> bytes:
     return b"{" + b",".join(b'"%d":%s' % (idx, value) for idx, value in sorted(values.items())) + b"}"
 
 
-async def get_user_bonus(request: Request) -> Response:
-    api, requester = await authorized(request)
-    raw_id = request.path_params["user_bonus_id"]
-    answer = await api.store.get_bonus(requester.id, path_id(raw_id))
-    if answer is None:
-        raise not_found("user bonus", raw_id)
-    return json_bytes(answer)
-
-
-async def find_user_bonuses(request: Request) -> Response:
-    api, requester = await authorized(request, None)
-    items, has_more = await api.store.find_bonuses(requester.id, parse_search(request.query_params, USER_BONUSES))
-    return page(items, has_more)
-
-
 routes = [
-    resource("/user-bonuses", POST=create_user_bonuses, GET=find_user_bonuses),
-    resource("/user-bonuses/{user_bonus_id}", GET=get_user_bonus),
+    resource("/user-bonuses", POST=create_user_bonuses,
+             GET=finder(USER_BONUSES, lambda store: store.find_bonuses)),
+    resource("/user-bonuses/{user_bonus_id}", GET=getter("user bonus", lambda store: store.get_bonus)),
 ]

@@ -12,22 +12,17 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from talaka.api.context import authorized
-from talaka.api.http import json_bytes, no_content, page, read_object, resource, validation_error
-from talaka.api.objects import path_id
-from talaka.api.operations import not_found
-from talaka.api.search_params import USER_SKILLS, parse_search
+from talaka.api.http import json_bytes, read_object, resource, validation_error
+from talaka.api.objects import deleter, finder, getter, known_performer, path_id
+from talaka.api.search_params import USER_SKILLS
 from talaka.core.timefmt import now_text
-from talaka.core.users import check_user_skill, missing, unknown_performer
+from talaka.core.users import check_user_skill, missing
 
 
 async def set_user_skill(request: Request) -> Response:
     api, requester = await authorized(request)
     wanted, errors = check_user_skill(await read_object(request, api.settings.max_body_bytes, "user skill"))
-    performer_no = None
-    if wanted.user_id is not None:
-        performer_no = (await api.store.known_performers(requester.id, {wanted.user_id})).get(wanted.user_id)
-        if performer_no is None:
-            errors["user_id"] = unknown_performer()
+    performer_no = await known_performer(api, requester, wanted.user_id, errors)
     skill_id = path_id(wanted.skill_id) if wanted.skill_id is not None else None
     if skill_id is not None and await api.store.get_skill(requester.id, skill_id) is None:
         errors["skill_id"] = missing("skill")
@@ -40,31 +35,9 @@ async def set_user_skill(request: Request) -> Response:
     return json_bytes(answer)
 
 
-async def get_user_skill(request: Request) -> Response:
-    api, requester = await authorized(request)
-    raw_id = request.path_params["user_skill_id"]
-    answer = await api.store.get_user_skill(requester.id, path_id(raw_id))
-    if answer is None:
-        raise not_found("user skill", raw_id)
-    return json_bytes(answer)
-
-
-async def find_user_skills(request: Request) -> Response:
-    api, requester = await authorized(request, None)
-    items, has_more = await api.store.find_user_skills(requester.id,
-                                                       parse_search(request.query_params, USER_SKILLS))
-    return page(items, has_more)
-
-
-async def delete_user_skill(request: Request) -> Response:
-    api, requester = await authorized(request)
-    raw_id = request.path_params["user_skill_id"]
-    if not await api.store.delete_user_skill(requester.id, path_id(raw_id)):
-        raise not_found("user skill", raw_id)
-    return no_content()
-
-
 routes = [
-    resource("/user-skills", PUT=set_user_skill, GET=find_user_skills),
-    resource("/user-skills/{user_skill_id}", GET=get_user_skill, DELETE=delete_user_skill),
+    resource("/user-skills", PUT=set_user_skill,
+             GET=finder(USER_SKILLS, lambda store: store.find_user_skills)),
+    resource("/user-skills/{user_skill_id}", GET=getter("user skill", lambda store: store.get_user_skill),
+             DELETE=deleter("user skill", lambda store: store.delete_user_skill)),
 ]
