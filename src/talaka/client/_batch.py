@@ -23,31 +23,29 @@ from typing import Any, Final
 import msgspec
 
 from talaka.client._core import (
-    OPERATION_TIMEOUT,
     Call,
+    CreationLog,
+    Errors,
     Flow,
     Parallel,
     Settings,
     encode,
+    finished_log,
     get_operation,
     query,
     send,
-    wait_operation,
 )
 from talaka.client._exceptions import (
-    FailedOperation,
     IncorrectActionsApiError,
-    TalakaError,
     ValidationApiError,
 )
-from talaka.client._models import FieldValidationError, Operation, Task, TaskBatchCreateResult
+from talaka.client._models import Operation, Task, TaskBatchCreateResult
 from talaka.client._progress import Progress
 from talaka.client._types import TaskLike
 
 SYNC_CHUNK_LIMIT: Final = 5_000
 TASK_BATCH_CREATE: Final = "TASK.BATCH_CREATE"
-Errors = dict[str, dict[str, FieldValidationError]]
-"""Input index (as a string) -> field path -> the problem found there."""
+TASK_LOG: Final = CreationLog(Task, "task_id", "tasks")
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,55 +104,20 @@ def chunks(tasks: Iterable[TaskLike], size: int, root: uuid.UUID) -> Iterator[Ch
 
 # Reading answers.
 
-class _Position(msgspec.Struct):
-    item_idx: str | None = msgspec.field(default=None, name="__item_idx")
-
-
-class _Created(msgspec.Struct):
-    task_id: str | None = None
-
-
-class _LogEntry(msgspec.Struct):
-    input: msgspec.Raw
-    output: msgspec.Raw
-    success: bool = False
-
-
 class _DryRunReport(msgspec.Struct):
     items_count: int = 0
     valid_count: int = 0
     validation_errors: Errors = {}
 
 
-_decode_log = msgspec.json.Decoder(list[_LogEntry]).decode
-_decode_position = msgspec.json.Decoder(_Position).decode
-_decode_created = msgspec.json.Decoder(_Created).decode
-_decode_task = msgspec.json.Decoder(Task).decode
-_decode_errors = msgspec.json.Decoder(dict[str, FieldValidationError]).decode
 _decode_report = msgspec.json.Decoder(_DryRunReport).decode
 _decode_sync = msgspec.json.Decoder(TaskBatchCreateResult).decode
 
 
 def outcome_from_log(chunk: Chunk, operation: Operation, log: bytes) -> ChunkOutcome:
-    """Created tasks (the stored task from `input`, its id from `output`) and refusals, by caller index."""
-    items: dict[str, Task] = {}
-    errors: Errors = {}
-    for entry in _decode_log(log):
-        position = _decode_position(entry.input).item_idx
-        if position is None:
-            continue
-        if entry.success:
-            task = _decode_task(entry.input)
-            task.id = _decode_created(entry.output).task_id
-            items[chunk.key(position)] = task
-        else:
-            errors[chunk.key(position)] = _decode_errors(entry.output)
-    if operation.status == "FAIL" and not errors:
-        raise FailedOperation(operation)
-    if operation.status == "SUCCESS" and len(items) + len(errors) != chunk.count:
-        raise TalakaError(f"operation {operation.id} succeeded but its log accounts for "
-                          f"{len(items) + len(errors)} of its {chunk.count} tasks")
-    return ChunkOutcome(chunk, items, errors)
+    """Created tasks and refusals of one chunk, by caller index."""
+    items, errors = TASK_LOG.outcome(operation, log, chunk.count)
+    return ChunkOutcome(chunk, _shifted(chunk, items), _shifted(chunk, errors))
 
 
 def _shifted(chunk: Chunk, by_position: Mapping[str, Any]) -> dict[str, Any]:
@@ -204,9 +167,8 @@ def create_chunk(chunk: Chunk, options: CreateOptions, open_pool: bool | None,
             items, errors = _shifted(chunk, answer.items), _shifted(chunk, answer.validation_errors)
             return ChunkOutcome(chunk, items, errors)
         operation = msgspec.json.decode(reply.content, type=Operation)
-    operation = yield from wait_operation(operation, OPERATION_TIMEOUT, settings)
-    log = yield from send(Call("GET", f"/v1/operations/{operation.id}/log"), settings)
-    return outcome_from_log(chunk, operation, log.content)
+    operation, log = yield from finished_log(operation, settings)
+    return outcome_from_log(chunk, operation, log)
 
 
 def check_chunk(chunk: Chunk, options: CreateOptions, settings: Settings) -> Flow[ChunkOutcome]:

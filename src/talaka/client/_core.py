@@ -25,8 +25,9 @@ from urllib.parse import quote
 import httpx
 import msgspec
 
-from talaka.client._exceptions import CODES_BY_STATUS, ApiError, api_error
+from talaka.client._exceptions import CODES_BY_STATUS, ApiError, FailedOperation, TalakaError, api_error
 from talaka.client._models import (
+    FieldValidationError,
     Operation,
     OperationLogItem,
     Pool,
@@ -429,6 +430,78 @@ def wait_operation(operation: OperationLike, timeout: float | None, settings: Se
 def get_operation_log(operation: OperationLike, settings: Settings) -> Flow[list[OperationLogItem]]:
     path = f"/v1/operations/{path_id(operation_id_of(operation))}/log"
     return (yield from get_json(path, list[OperationLogItem], settings))
+
+
+def finished_log(operation: Operation, settings: Settings) -> Flow[tuple[Operation, bytes]]:
+    """Wait for the operation to end, then read its log, raw (a batch create's items are decoded as
+    their own models, see `CreationLog`)."""
+    operation = yield from wait_operation(operation, OPERATION_TIMEOUT, settings)
+    log = yield from send(Call("GET", f"/v1/operations/{path_id(operation.id)}/log"), settings)
+    return operation, log.content
+
+
+Errors = dict[str, dict[str, FieldValidationError]]
+"""Input index (as a string) -> field path -> the problem found there."""
+
+
+class Created(Protocol):
+    """A model a batch create makes, whose id the operation log gives."""
+
+    id: str | None
+
+
+CreatedT = TypeVar("CreatedT", bound=Created)
+
+
+class _LogEntry(msgspec.Struct):
+    input: msgspec.Raw
+    output: msgspec.Raw
+    success: bool = False
+
+
+class _Position(msgspec.Struct):
+    item_idx: str | None = msgspec.field(default=None, name="__item_idx")
+
+
+_decode_log = msgspec.json.Decoder(list[_LogEntry]).decode
+_decode_position = msgspec.json.Decoder(_Position).decode
+_decode_errors = msgspec.json.Decoder(dict[str, FieldValidationError]).decode
+
+
+class CreationLog(Generic[CreatedT]):
+    """How the log of a batch create of `kind` items reads: each entry's `input` is an item as stored,
+    with its position in the request (`__item_idx`); a created one's `output[id_key]` is its id, a
+    refused one's `output` its problems by field path."""
+
+    def __init__(self, kind: type[CreatedT], id_key: str, noun: str) -> None:
+        # The `output` of a created item, with its id under `id_key`, checked as a string like any field.
+        created = msgspec.defstruct(f"{kind.__name__}Created", [("id", str | None, None)],
+                                    rename={"id": id_key})
+        self._decode_item = msgspec.json.Decoder(kind).decode
+        self._decode_created = msgspec.json.Decoder(created).decode
+        self.noun = noun
+
+    def outcome(self, operation: Operation, log: bytes, count: int) -> tuple[dict[str, CreatedT], Errors]:
+        """Created items and refusals by position; the log of an operation that succeeded must account
+        for each of its `count` items."""
+        items: dict[str, CreatedT] = {}
+        errors: Errors = {}
+        for entry in _decode_log(log):
+            position = _decode_position(entry.input).item_idx
+            if position is None:
+                continue
+            if entry.success:
+                made = self._decode_item(entry.input)
+                made.id = getattr(self._decode_created(entry.output), "id")
+                items[position] = made
+            else:
+                errors[position] = _decode_errors(entry.output)
+        if operation.status == "FAIL" and not errors:
+            raise FailedOperation(operation)
+        if operation.status == "SUCCESS" and len(items) + len(errors) != count:
+            raise TalakaError(f"operation {operation.id} succeeded but its log accounts for "
+                              f"{len(items) + len(errors)} of its {count} {self.noun}")
+        return items, errors
 
 
 class Identified(Protocol):

@@ -21,33 +21,31 @@ from typing import Any, ClassVar, Final, Generic, TypedDict, TypeVar
 import msgspec
 
 from talaka.client._core import (
-    OPERATION_TIMEOUT,
     Call,
+    CreationLog,
+    Errors,
     Flow,
     Identified,
     Pages,
     SearchPage,
     Settings,
     decode,
+    finished_log,
     get_json,
     get_operation,
     path_id,
     query,
     send,
-    wait_operation,
 )
 from talaka.client._exceptions import (
-    FailedOperation,
     IncorrectActionsApiError,
     TalakaError,
     ValidationApiError,
 )
-from talaka.client._models import FieldValidationError, Operation, _Model, naive_utc
+from talaka.client._models import Operation, _Model, naive_utc
 from talaka.client._types import Moment
 
 BONUS_BATCH_CREATE: Final = "USER_BONUS.BATCH_CREATE"
-Errors = dict[str, dict[str, FieldValidationError]]
-"""Input index (as a string) -> field path -> the problem found there."""
 
 
 class Skill(_Model):
@@ -239,6 +237,7 @@ SKILLS: Final = Kind("/v1/skills", Skill, SkillSearchResult)
 USER_SKILLS: Final = Kind("/v1/user-skills", UserSkill, UserSkillSearchResult)
 USER_RESTRICTIONS: Final = Kind("/v1/user-restrictions", UserRestriction, UserRestrictionSearchResult)
 USER_BONUSES: Final = Kind("/v1/user-bonuses", UserBonus, UserBonusSearchResult)
+BONUS_LOG: Final = CreationLog(UserBonus, "user_bonus_id", "user bonuses")
 
 
 def skill_body(skill: SkillLike | None, fields: Mapping[str, Any]) -> dict[str, Any]:
@@ -262,50 +261,6 @@ def user_skill_body(skill_id: str, user_id: str, value: Decimal | float,
 
 
 # Bonuses.
-
-
-class _Position(msgspec.Struct):
-    item_idx: str | None = msgspec.field(default=None, name="__item_idx")
-
-
-class _Created(msgspec.Struct):
-    user_bonus_id: str | None = None
-
-
-class _LogEntry(msgspec.Struct):
-    input: msgspec.Raw
-    output: msgspec.Raw
-    success: bool = False
-
-
-_decode_log = msgspec.json.Decoder(list[_LogEntry]).decode
-_decode_position = msgspec.json.Decoder(_Position).decode
-_decode_created = msgspec.json.Decoder(_Created).decode
-_decode_bonus = msgspec.json.Decoder(UserBonus).decode
-_decode_errors = msgspec.json.Decoder(dict[str, FieldValidationError]).decode
-
-
-def outcome_from_log(operation: Operation, log: bytes, count: int) -> tuple[dict[str, UserBonus], Errors]:
-    """Created bonuses (the stored bonus from `input`, its id from `output`) and refusals, by index; the
-    log of an operation that succeeded must account for each of its `count` bonuses."""
-    items: dict[str, UserBonus] = {}
-    errors: Errors = {}
-    for entry in _decode_log(log):
-        position = _decode_position(entry.input).item_idx
-        if position is None:
-            continue
-        if entry.success:
-            made = _decode_bonus(entry.input)
-            made.id = _decode_created(entry.output).user_bonus_id
-            items[position] = made
-        else:
-            errors[position] = _decode_errors(entry.output)
-    if operation.status == "FAIL" and not errors:
-        raise FailedOperation(operation)
-    if operation.status == "SUCCESS" and len(items) + len(errors) != count:
-        raise TalakaError(f"operation {operation.id} succeeded but its log accounts for "
-                          f"{len(items) + len(errors)} of its {count} user bonuses")
-    return items, errors
 
 
 def _refusals(refused: ValidationApiError, single: bool) -> Errors:
@@ -347,9 +302,8 @@ def create_bonuses(bonuses: Sequence[UserBonusLike], single: bool, skip_invalid_
             result = decode(reply, UserBonusBatchCreateResult)
             return result.items, result.validation_errors
         operation = decode(reply, Operation)
-    operation = yield from wait_operation(operation, OPERATION_TIMEOUT, settings)
-    log = yield from send(Call("GET", f"/v1/operations/{path_id(identifier)}/log"), settings)
-    return outcome_from_log(operation, log.content, len(bonuses))
+    operation, log = yield from finished_log(operation, settings)
+    return BONUS_LOG.outcome(operation, log, len(bonuses))
 
 
 def bonus_batch_result(items: dict[str, UserBonus], errors: Errors) -> UserBonusBatchCreateResult:
