@@ -120,6 +120,12 @@ class _Shell:
                 task.cancel()
         fanout.close()
 
+    async def _every(self, pages: _core.Pages[_core.ItemT]) -> AsyncIterator[_core.ItemT]:
+        """Each item of every page, a page fetched when the caller gets to it."""
+        while pages.more:
+            for item in pages.take(await self._run(pages.next_page(self._settings))):
+                yield item
+
     async def close(self) -> None:
         await self._http.aclose()
 
@@ -201,10 +207,8 @@ class AsyncClient(_Shell):
 
     async def get_tasks(self, *, batch_size: int | None = 10_000,
                         **filters: Unpack[TaskFilters]) -> AsyncIterator[Task]:
-        pages = _core.TaskPages(filters, batch_size)
-        while pages.more:
-            for task in pages.take(await self._run(pages.next_page(self._settings))):
-                yield task
+        async for task in self._every(_core.TaskPages(filters, batch_size)):
+            yield task
 
     async def patch_task(self, task_id: str, *, overlap: int | None = None,
                          infinite_overlap: bool | None = None,
@@ -224,10 +228,8 @@ class AsyncClient(_Shell):
 
     async def get_assignments(self, *, batch_size: int | None = None,
                               **filters: Unpack[AssignmentFilters]) -> AsyncIterator[Assignment]:
-        pages = _assignments.pages(filters, batch_size)
-        while pages.more:
-            for assignment in pages.take(await self._run(pages.next_page(self._settings))):
-                yield assignment
+        async for assignment in self._every(_assignments.pages(filters, batch_size)):
+            yield assignment
 
     async def patch_assignment(self, assignment_id: str, *, public_comment: str | None = None,
                                status: str | None = None) -> Assignment:
@@ -276,10 +278,8 @@ class AsyncClient(_Shell):
 
     async def get_skills(self, *, batch_size: int | None = None,
                          **filters: Unpack[SkillFilters]) -> AsyncIterator[Skill]:
-        pages = _users.SKILLS.pages(filters, batch_size)
-        while pages.more:
-            for found in pages.take(await self._run(pages.next_page(self._settings))):
-                yield found
+        async for found in self._every(_users.SKILLS.pages(filters, batch_size)):
+            yield found
 
     async def update_skill(self, skill_id: str, skill: SkillLike) -> Skill:
         path = f"{_users.SKILLS.path}/{_core.path_id(skill_id)}"
@@ -299,10 +299,8 @@ class AsyncClient(_Shell):
 
     async def get_user_skills(self, *, batch_size: int | None = None,
                               **filters: Unpack[UserSkillFilters]) -> AsyncIterator[UserSkill]:
-        pages = _users.USER_SKILLS.pages(filters, batch_size)
-        while pages.more:
-            for found in pages.take(await self._run(pages.next_page(self._settings))):
-                yield found
+        async for found in self._every(_users.USER_SKILLS.pages(filters, batch_size)):
+            yield found
 
     async def delete_user_skill(self, user_skill_id: str) -> None:
         await self._run(_users.USER_SKILLS.delete(user_skill_id, self._settings))
@@ -322,10 +320,8 @@ class AsyncClient(_Shell):
     async def get_user_restrictions(
             self, *, batch_size: int | None = None,
             **filters: Unpack[UserRestrictionFilters]) -> AsyncIterator[UserRestriction]:
-        pages = _users.USER_RESTRICTIONS.pages(filters, batch_size)
-        while pages.more:
-            for found in pages.take(await self._run(pages.next_page(self._settings))):
-                yield found
+        async for found in self._every(_users.USER_RESTRICTIONS.pages(filters, batch_size)):
+            yield found
 
     async def delete_user_restriction(self, user_restriction_id: str) -> None:
         await self._run(_users.USER_RESTRICTIONS.delete(user_restriction_id, self._settings))
@@ -351,10 +347,8 @@ class AsyncClient(_Shell):
 
     async def get_user_bonuses(self, *, batch_size: int | None = None,
                                **filters: Unpack[UserBonusFilters]) -> AsyncIterator[UserBonus]:
-        pages = _users.USER_BONUSES.pages(filters, batch_size)
-        while pages.more:
-            for found in pages.take(await self._run(pages.next_page(self._settings))):
-                yield found
+        async for found in self._every(_users.USER_BONUSES.pages(filters, batch_size)):
+            yield found
 
 
 class AsyncPerformer(_Shell):
@@ -385,9 +379,8 @@ class AsyncPerformer(_Shell):
     async def iter_assignments(self, *, status: Statuses | None = None, pool_id: str | None = None,
                                batch_size: int | None = None) -> AsyncIterator[PerformerAssignment]:
         pages = _performer.pages(_performer.assignment_filters(status, pool_id), batch_size)
-        while pages.more:
-            for assignment in pages.take(await self._run(pages.next_page(self._settings))):
-                yield assignment
+        async for assignment in self._every(pages):
+            yield assignment
 
     async def submit(self, assignment_id: str, solutions: Sequence[SolutionLike]) -> PerformerAssignment:
         return await self._run(_performer.submit(assignment_id, solutions, self._settings))

@@ -113,6 +113,11 @@ class _Shell:
                     fanout.finish(failure, None if failure else future.result())
         fanout.close()
 
+    def _every(self, pages: _core.Pages[_core.ItemT]) -> Iterator[_core.ItemT]:
+        """Each item of every page, a page fetched when the caller gets to it."""
+        while pages.more:
+            yield from pages.take(self._run(pages.next_page(self._settings)))
+
     def close(self) -> None:
         self._http.close()
 
@@ -260,9 +265,7 @@ class Client(_Shell):
         Pages by `id_gt` of the last task seen, with `sort=id`; `batch_size=None` takes the
         server's default page (50).
         """
-        pages = _core.TaskPages(filters, batch_size)
-        while pages.more:
-            yield from pages.take(self._run(pages.next_page(self._settings)))
+        yield from self._every(_core.TaskPages(filters, batch_size))
 
     def patch_task(self, task_id: str, *, overlap: int | None = None,
                    infinite_overlap: bool | None = None,
@@ -292,9 +295,7 @@ class Client(_Shell):
 
         `batch_size` assignments a page; None takes the server's default page (50).
         """
-        pages = _assignments.pages(filters, batch_size)
-        while pages.more:
-            yield from pages.take(self._run(pages.next_page(self._settings)))
+        yield from self._every(_assignments.pages(filters, batch_size))
 
     def patch_assignment(self, assignment_id: str, *, public_comment: str | None = None,
                          status: str | None = None) -> Assignment:
@@ -361,9 +362,7 @@ class Client(_Shell):
     def get_skills(self, *, batch_size: int | None = None,
                    **filters: Unpack[SkillFilters]) -> Iterator[Skill]:
         """Every skill matching `filters`, in id order: `next(client.get_skills(name=name), None)`."""
-        pages = _users.SKILLS.pages(filters, batch_size)
-        while pages.more:
-            yield from pages.take(self._run(pages.next_page(self._settings)))
+        yield from self._every(_users.SKILLS.pages(filters, batch_size))
 
     def update_skill(self, skill_id: str, skill: SkillLike) -> Skill:
         """Replace the skill's writable fields (read-only ones sent back are ignored)."""
@@ -388,9 +387,7 @@ class Client(_Shell):
 
     def get_user_skills(self, *, batch_size: int | None = None,
                         **filters: Unpack[UserSkillFilters]) -> Iterator[UserSkill]:
-        pages = _users.USER_SKILLS.pages(filters, batch_size)
-        while pages.more:
-            yield from pages.take(self._run(pages.next_page(self._settings)))
+        yield from self._every(_users.USER_SKILLS.pages(filters, batch_size))
 
     def delete_user_skill(self, user_skill_id: str) -> None:
         self._run(_users.USER_SKILLS.delete(user_skill_id, self._settings))
@@ -410,9 +407,7 @@ class Client(_Shell):
 
     def get_user_restrictions(self, *, batch_size: int | None = None,
                               **filters: Unpack[UserRestrictionFilters]) -> Iterator[UserRestriction]:
-        pages = _users.USER_RESTRICTIONS.pages(filters, batch_size)
-        while pages.more:
-            yield from pages.take(self._run(pages.next_page(self._settings)))
+        yield from self._every(_users.USER_RESTRICTIONS.pages(filters, batch_size))
 
     def delete_user_restriction(self, user_restriction_id: str) -> None:
         """Lift a restriction."""
@@ -450,9 +445,7 @@ class Client(_Shell):
 
     def get_user_bonuses(self, *, batch_size: int | None = None,
                          **filters: Unpack[UserBonusFilters]) -> Iterator[UserBonus]:
-        pages = _users.USER_BONUSES.pages(filters, batch_size)
-        while pages.more:
-            yield from pages.take(self._run(pages.next_page(self._settings)))
+        yield from self._every(_users.USER_BONUSES.pages(filters, batch_size))
 
 
 class Performer(_Shell):
@@ -500,8 +493,7 @@ class Performer(_Shell):
                          batch_size: int | None = None) -> Iterator[PerformerAssignment]:
         """All your assignments matching the filters, oldest first, fetched page by page as you iterate."""
         pages = _performer.pages(_performer.assignment_filters(status, pool_id), batch_size)
-        while pages.more:
-            yield from pages.take(self._run(pages.next_page(self._settings)))
+        yield from self._every(pages)
 
     def submit(self, assignment_id: str, solutions: Sequence[SolutionLike]) -> PerformerAssignment:
         """Answer the assignment's tasks, one solution each, in the order of `tasks`.
