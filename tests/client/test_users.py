@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 import talaka
-from talaka.client import Skill, UserBonus, UserRestriction
+from talaka import Skill, UserBonus, UserRestriction
 from tests.client.conftest import create_performer
 from tests.support.api import client as http_client
 from tests.support.api import make_pool

@@ -6,16 +6,5 @@ Modules: `_models` (wire Structs), `_exceptions` (the error tree), `_types` (inp
 `wait_pool`), `_users` (skills, user skills, restrictions and bonuses: models and flows),
 `_performer` (the performer API), `_progress` (the progress bar), `_sync` and `_async` (the thin
 shells), `_readers` (TSV, CSV, JSONL and DataFrame files as tasks) and `_upload` (`talaka upload`).
-Import the public names from `talaka`; they resolve here too (`talaka.client.Skill`), from the one
-list in `talaka.__all__`, so code that imported the users API's models from here keeps working.
+Import the public names from `talaka`.
 """
-
-from typing import Any
-
-import talaka
-
-
-def __getattr__(name: str) -> Any:
-    if name in talaka.__all__:
-        return getattr(talaka, name)
-    raise AttributeError(f"module 'talaka.client' has no attribute {name!r}")
