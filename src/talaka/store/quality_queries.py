@@ -35,9 +35,6 @@ class QualityQueries(Statements):
     PASSED_TRAINING: str = (
         "SELECT us.value FROM skills AS s JOIN user_skills AS us ON us.skill_id = s.id AND us.performer_no = ? "
         "WHERE s.training_pool_id = ? AND s.requester_id = ?")
-    INSERT_TRAINING_SKILL: str = (
-        "INSERT INTO skills (requester_id, name, training_pool_id, created, body) SELECT requester_id, ?, id, ?, ? "
-        "FROM pools WHERE id = ? AND NOT EXISTS (SELECT 1 FROM skills WHERE training_pool_id = ?)")
     DECLINE: str = "UPDATE assignments SET declined = ? WHERE seq = ? AND declined IS NULL"
 
 

@@ -15,9 +15,6 @@ from talaka.store.queries import Statements
 @dataclass(frozen=True)
 class TrainingQueries(Statements):
     TRAINING_SKILL: str = "SELECT id FROM skills WHERE training_pool_id = ?"
-    TRAINING_SKILL_VALUE: str = (
-        "SELECT us.value FROM skills AS s JOIN user_skills AS us ON us.skill_id = s.id AND us.performer_no = ? "
-        "WHERE s.training_pool_id = ?")
     INSERT_TRAINING: str = ("INSERT INTO pools (requester_id, project_id, status, created, training, body) "
                             "VALUES (?, ?, 'CLOSED', ?, 1, ?) RETURNING id")
     INSERT_TRAINING_SKILL: str = ("INSERT INTO skills (requester_id, name, training_pool_id, created, body) "

@@ -19,7 +19,6 @@ import msgspec
 from talaka.core.assignments import AssignedTask, AssignmentRecord, check_submission
 from talaka.core.pool_plan import PoolPlan
 from talaka.core.quality.correctness import credit
-from talaka.core.timefmt import now_text
 from talaka.store import work
 from talaka.store.dbapi import Connection, Dialect
 from talaka.store.users import set_user_skill
@@ -116,17 +115,5 @@ def _score(conn: Connection, d: Dialect, performer_no: int, plan: PoolPlan, firs
     conn.execute(d.qc.SAVE_STATE, (performer_no, plan.pool_id, _encode(score)))
     if score.answers and (score.suites >= plan.training.suites_to_pass
                           or not has_work(conn, d, performer_no, plan.pool_id)):
-        set_user_skill(conn, d, training_skill(conn, d, plan.pool_id), performer_no,
-                       round(100.0 * score.credit / score.answers, 6), now)
-
-
-def training_skill(conn: Connection, d: Dialect, pool_id: int) -> int:
-    """The skill holding this training's results; made here if the training has none yet."""
-    row = conn.execute(d.t.TRAINING_SKILL, (pool_id,)).fetchone()
-    if row is None:
-        created = now_text()
-        body = _encode({"name": f"Training {pool_id}", "private_comment": f"Results of training {pool_id}",
-                        "hidden": True, "training": True, "created": created})
-        conn.execute(d.qc.INSERT_TRAINING_SKILL, (f"Training {pool_id}", created, body, pool_id, pool_id))
-        row = conn.execute(d.t.TRAINING_SKILL, (pool_id,)).fetchone()
-    return int(row[0])
+        skill = conn.execute(d.t.TRAINING_SKILL, (plan.pool_id,)).fetchone()  # made with the training
+        set_user_skill(conn, d, int(skill[0]), performer_no, round(100.0 * score.credit / score.answers, 6), now)

@@ -5,7 +5,7 @@
 ALTER TABLE pools ADD COLUMN training INTEGER NOT NULL DEFAULT 0;
 
 -- A requester's skills. `training_pool_id` names the training whose results the skill holds
--- (created the first time a performer finishes that training).
+-- (made with the training, in the same transaction).
 CREATE TABLE skills (
     id               INTEGER PRIMARY KEY,
     requester_id     INTEGER NOT NULL REFERENCES requesters (id),
