@@ -37,6 +37,8 @@ MAX_EVENTS = 10_000
 assignments or adds a restriction that exists once), kept as a guard against a loop."""
 MAX_CACHED = 10_000
 REVIEW_EVENT = {"ACCEPTED": "ACCEPT", "REJECTED": "REJECT"}
+Judged = dict[str, list[bool]]
+"""Answers judged against a majority, right or not, by MAJORITY_VOTE collector."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,13 +98,22 @@ class _Run:
         for performer_no, state in self.states.items():
             self.conn.execute(q.SAVE_STATE, (performer_no, self.pool.pool_id, encode_state(state)))
 
+    def lock(self, performer_nos: list[int]) -> None:
+        """Read (on PostgreSQL: lock) the counts of every performer this transaction will change,
+        in one order: two submits that judge each other's answers would otherwise lock each
+        other's counts in opposite orders and wait for PostgreSQL's deadlock detection (a second)."""
+        for performer_no in sorted(set(performer_nos)):
+            self._state(performer_no)
+
     def _state(self, performer_no: int) -> PerformerState:
         state = self.states.get(performer_no)
         if state is None:
             q = self.d.qc
-            if q.CLAIM_STATE:
-                self.conn.execute(q.CLAIM_STATE, (performer_no, self.pool.pool_id))
-            row = self.conn.execute(q.STATE, (performer_no, self.pool.pool_id)).fetchone()
+            key = (performer_no, self.pool.pool_id)
+            row = self.conn.execute(q.STATE, key).fetchone()
+            if row is None and q.CLAIM_STATE:  # the first count: make the row, so that it can be locked
+                self.conn.execute(q.CLAIM_STATE, key)
+                row = self.conn.execute(q.STATE, key).fetchone()
             state = self.states[performer_no] = decode_state(bytes(row[0]) if row else None)
         return state
 
@@ -218,15 +229,17 @@ def _golden_credits(tasks: list[AssignedTask], answers: list[Any]) -> list[float
     return credits
 
 
-def _judge_majorities(run: _Run, record: AssignmentRecord, tasks: list[AssignedTask], answers: list[Any],
-                      event: Event) -> None:
+def _judge_majorities(conn: Connection, d: Dialect, rules: QualityRules, record: AssignmentRecord,
+                      tasks: list[AssignedTask], answers: list[Any]) -> tuple[Judged, dict[int, Judged]]:
     """MAJORITY_VOTE: the performer's answers to tasks that have a majority, and, for a task that
-    gains its majority with this answer, every earlier answer to it (those performers are judged now)."""
+    gains its majority with this answer, every earlier answer to it (those performers are judged
+    now). Reads answers only: the performers' counts are locked and changed afterwards."""
     general = [seq for seq, task in zip(record.task_seqs, tasks, strict=False)
                if b'"known_solutions"' not in task.body or not _decode(task.body).get("known_solutions")]
+    mine_judged: Judged = {}
+    others_judged: dict[int, Judged] = defaultdict(dict)
     if not general or record.suite_seq is not None:
-        return
-    conn, d = run.conn, run.d
+        return mine_judged, others_judged
     mine = {seq: answer_key(answers[record.task_seqs.index(seq)].get("output_values")) for seq in general}
     votes: dict[int, list[tuple[int, bytes]]] = defaultdict(list)
     decoded: dict[int, tuple[list[int], list[Any]]] = {}
@@ -239,26 +252,21 @@ def _judge_majorities(run: _Run, record: AssignmentRecord, tasks: list[AssignedT
         their_tasks, their_answers = decoded[seq]
         votes[task_seq].append((performer_no, answer_key(their_answers[their_tasks.index(task_seq)]
                                                          .get("output_values"))))
-    for collector in run.pool.rules.of("MAJORITY_VOTE"):
+    for collector in rules.of("MAJORITY_VOTE"):
         threshold = int(collector.parameters["answer_threshold"])
-        judged_self: list[bool] = []
-        judged_others: dict[int, list[bool]] = defaultdict(list)
         for task_seq in general:
             others = votes.get(task_seq, [])
             before = majority([key for _, key in others], threshold)
             if before is not None:
-                judged_self.append(mine[task_seq] == before)
+                mine_judged.setdefault(collector.uuid, []).append(mine[task_seq] == before)
                 continue
             after = majority([key for _, key in others] + [mine[task_seq]], threshold)
             if after is None:
                 continue
-            judged_self.append(mine[task_seq] == after)
+            mine_judged.setdefault(collector.uuid, []).append(mine[task_seq] == after)
             for performer_no, key in others:
-                judged_others[performer_no].append(key == after)
-        if judged_self:
-            event.judged[collector.uuid] = judged_self
-        for performer_no, judged in judged_others.items():
-            run.add(performer_no, Event("JUDGED", run.now, judged={collector.uuid: judged}))
+                others_judged[performer_no].setdefault(collector.uuid, []).append(key == after)
+    return mine_judged, others_judged
 
 
 def submit(conn: Connection, d: Dialect, performer_no: int, performer_id: str, seq: int, plan: PoolPlan,
@@ -275,9 +283,13 @@ def submit(conn: Connection, d: Dialect, performer_no: int, performer_id: str, s
     event = Event("SUBMITTED", now, record.seq, submit_seconds=_seconds(record.created, now), reward=record.reward)
     if rules.of("GOLDEN_SET"):
         event.golden_credits = _golden_credits(outcome.tasks, answers)
-    run.add(performer_no, event)
+    others: dict[int, Judged] = {}
     if rules.of("MAJORITY_VOTE"):
-        _judge_majorities(run, record, outcome.tasks, answers, event)
+        event.judged, others = _judge_majorities(conn, d, rules, record, outcome.tasks, answers)
+    run.lock([performer_no, *others])
+    run.add(performer_no, event)
+    for other, judged in others.items():
+        run.add(other, Event("JUDGED", now, judged=judged))
     if record.status == "ACCEPTED":
         run.add(performer_no, Event("ACCEPTED", now, record.seq, reward=record.reward, reviewed=False))
     run.run()

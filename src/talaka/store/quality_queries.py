@@ -41,8 +41,15 @@ class QualityQueries(Statements):
 SQLITE = QualityQueries().for_dialect("?")
 POSTGRES = QualityQueries().for_dialect(
     "%s",
+    ANSWERS_TO="SELECT i.task_seq, a.seq, a.performer_no, a.tasks, a.solutions FROM issued_tasks AS i, LATERAL "
+               "(SELECT seq, performer_no, tasks, solutions FROM assignments WHERE seq = i.assignment_seq "
+               "AND status IN ('SUBMITTED', 'ACCEPTED') OFFSET 0) AS a WHERE i.task_seq IN ({slots})",
     CLAIM_STATE="INSERT INTO quality_state (performer_no, pool_id, state) VALUES (%s, %s, '') ON CONFLICT DO NOTHING",
     STATE=QualityQueries.STATE.replace("?", "%s") + " FOR UPDATE")
 """A performer's state may be changed by another performer's submit (a majority that judges their
 answers): on PostgreSQL each transaction locks the states it reads until it commits, so that two
-read-modify-writes of one state cannot lose each other's counts. SQLite has one writer."""
+read-modify-writes of one state cannot lose each other's counts. SQLite has one writer.
+
+`ANSWERS_TO` looks each assignment up by its key behind an optimization fence (`OFFSET 0`): as a
+join, the prepared statement's generic plan hashed the whole `assignments` table on every submit
+(a sequential scan whose cost grew with the pool's work)."""
