@@ -14,7 +14,7 @@ from typing import Any
 
 from talaka.core.filters import passes
 from talaka.core.pool_plan import PoolPlan
-from talaka.store import training_work, work
+from talaka.store import quality, training_work, work
 from talaka.store.dbapi import Connection, Dialect
 from talaka.store.users import restricted, skill_values
 from talaka.store.work_reads import pools_with_work
@@ -39,6 +39,7 @@ def refusal(conn: Connection, d: Dialect, performer_no: int, profile: Mapping[st
 
 def take(conn: Connection, d: Dialect, performer_no: int, performer_id: str, profile: Mapping[str, Any],
          plan: PoolPlan, now: str) -> WorkOutcome:
+    quality.settle(conn, d, plan, performer_no, now)
     refused = refusal(conn, d, performer_no, profile, plan, now)
     if refused is not None:
         return refused

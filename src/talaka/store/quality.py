@@ -11,6 +11,7 @@ review each, a ban is an access revoked), which join the same queue.
 from __future__ import annotations
 
 from collections import defaultdict, deque
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -75,16 +76,27 @@ def _seconds(start: str, end: str) -> float:
 
 class _Run:
     """The events of one transaction in one pool, processed in order; each performer's state is
-    read once and written once."""
+    read once and written once.
+
+    On PostgreSQL a transaction waits for the lock on its own performer's counts only. Other
+    performers' counts (a majority judging their earlier answers) are taken only if nobody holds
+    them; when their own submit is holding them, the judgement is left in `quality_pending` and
+    counted by that performer's next event (their next take at the latest), so that no two
+    submits ever wait on each other."""
 
     def __init__(self, conn: Connection, d: Dialect, pool: PoolQuality, now: str) -> None:
         self.conn, self.d, self.pool, self.now = conn, d, pool, now
         self.states: dict[int, PerformerState] = {}
+        self.deferred: set[int] = set()
         self.queue: deque[tuple[int, Event]] = deque()
         self.owned_skills: dict[int, bool] = {}
 
     def add(self, performer_no: int, event: Event) -> None:
-        if feeds(self.pool.rules, event.kind):
+        if not feeds(self.pool.rules, event.kind):
+            return
+        if performer_no in self.deferred:
+            self.conn.execute(self.d.qc.DEFER, (performer_no, self.pool.pool_id, _encode(event.judged)))
+        else:
             self.queue.append((performer_no, event))
 
     def run(self) -> None:
@@ -98,14 +110,16 @@ class _Run:
         for performer_no, state in self.states.items():
             self.conn.execute(q.SAVE_STATE, (performer_no, self.pool.pool_id, encode_state(state)))
 
-    def lock(self, performer_nos: list[int]) -> None:
-        """Read (on PostgreSQL: lock) the counts of every performer this transaction will change,
-        in one order: two submits that judge each other's answers would otherwise lock each
-        other's counts in opposite orders and wait for PostgreSQL's deadlock detection (a second)."""
-        for performer_no in sorted(set(performer_nos)):
-            self._state(performer_no)
+    def lock(self, performer_no: int, others: Iterable[int] = ()) -> None:
+        """Take the acting performer's counts (waiting for them), then the others' if they are free."""
+        self._state(performer_no)
+        for other in sorted(set(others) - {performer_no}):
+            if not self._try_state(other):
+                self.deferred.add(other)
 
     def _state(self, performer_no: int) -> PerformerState:
+        """A performer's counts, locked until the transaction ends; judgements left for them by
+        others join the queue."""
         state = self.states.get(performer_no)
         if state is None:
             q = self.d.qc
@@ -115,7 +129,26 @@ class _Run:
                 self.conn.execute(q.CLAIM_STATE, key)
                 row = self.conn.execute(q.STATE, key).fetchone()
             state = self.states[performer_no] = decode_state(bytes(row[0]) if row else None)
+            if self.d.skips_locked and self.pool.rules.of("MAJORITY_VOTE"):
+                for (judged,) in self.conn.execute(q.TAKE_PENDING, key).fetchall():
+                    self.queue.append((performer_no, Event("JUDGED", self.now, judged=_decode(bytes(judged)))))
         return state
+
+    def _try_state(self, performer_no: int) -> bool:
+        """Take another performer's counts only if no transaction holds them (always, on SQLite)."""
+        if not self.d.skips_locked:
+            self._state(performer_no)
+            return True
+        q = self.d.qc
+        key = (performer_no, self.pool.pool_id)
+        row = self.conn.execute(q.TRY_STATE, key).fetchone()
+        if row is None and self.conn.execute(q.STATE_EXISTS, key).fetchone() is None:
+            self.conn.execute(q.CLAIM_STATE, key)
+            row = self.conn.execute(q.TRY_STATE, key).fetchone()
+        if row is None:
+            return False
+        self.states[performer_no] = decode_state(bytes(row[0]))
+        return True
 
     def _apply(self, performer_no: int, fired: Fired, event: Event) -> None:
         action = fired.action
@@ -286,7 +319,7 @@ def submit(conn: Connection, d: Dialect, performer_no: int, performer_id: str, s
     others: dict[int, Judged] = {}
     if rules.of("MAJORITY_VOTE"):
         event.judged, others = _judge_majorities(conn, d, rules, record, outcome.tasks, answers)
-    run.lock([performer_no, *others])
+    run.lock(performer_no, others)
     run.add(performer_no, event)
     for other, judged in others.items():
         run.add(other, Event("JUDGED", now, judged=judged))
@@ -339,3 +372,18 @@ def accept_due(conn: Connection, d: Dialect, now: str) -> int:
             accepted += 1
             after_review(conn, d, work.assignment_from_row(row), "ACCEPTED", now)
     return accepted
+
+
+def settle(conn: Connection, d: Dialect, plan: PoolPlan, performer_no: int, now: str) -> None:
+    """Before a take (PostgreSQL, pools with majority vote): count the judgements other submits
+    left for this performer while their counts were busy, so that a ban they earn holds now."""
+    if not d.skips_locked or not plan.quality.of("MAJORITY_VOTE"):
+        return
+    pending = conn.execute(d.qc.TAKE_PENDING, (performer_no, plan.pool_id)).fetchall()
+    if not pending:
+        return
+    run = _Run(conn, d, PoolQuality(plan.pool_id, plan.project_id, plan.requester_id, plan.quality), now)
+    for (judged,) in pending:
+        run.add(performer_no, Event("JUDGED", now, judged=_decode(bytes(judged))))
+    run.lock(performer_no)
+    run.run()

@@ -14,6 +14,10 @@ class QualityQueries(Statements):
     CLAIM_STATE: str = ""
     """PostgreSQL: make the row if it is missing, so that `STATE` can lock it (see `POSTGRES`)."""
     STATE: str = "SELECT state FROM quality_state WHERE performer_no = ? AND pool_id = ?"
+    TRY_STATE: str = "SELECT state FROM quality_state WHERE performer_no = ? AND pool_id = ?"
+    STATE_EXISTS: str = "SELECT 1 FROM quality_state WHERE performer_no = ? AND pool_id = ?"
+    DEFER: str = "INSERT INTO quality_pending (performer_no, pool_id, judged) VALUES (?, ?, ?)"
+    TAKE_PENDING: str = "DELETE FROM quality_pending WHERE performer_no = ? AND pool_id = ? RETURNING judged"
     SAVE_STATE: str = ("INSERT INTO quality_state (performer_no, pool_id, state) VALUES (?, ?, ?) "
                        "ON CONFLICT (performer_no, pool_id) DO UPDATE SET state = excluded.state")
     POOL_RULES: str = "SELECT revision, project_id, requester_id, body FROM pools WHERE id = ?"
@@ -45,7 +49,8 @@ POSTGRES = QualityQueries().for_dialect(
                "(SELECT seq, performer_no, tasks, solutions FROM assignments WHERE seq = i.assignment_seq "
                "AND status IN ('SUBMITTED', 'ACCEPTED') OFFSET 0) AS a WHERE i.task_seq IN ({slots})",
     CLAIM_STATE="INSERT INTO quality_state (performer_no, pool_id, state) VALUES (%s, %s, '') ON CONFLICT DO NOTHING",
-    STATE=QualityQueries.STATE.replace("?", "%s") + " FOR UPDATE")
+    STATE=QualityQueries.STATE.replace("?", "%s") + " FOR UPDATE",
+    TRY_STATE=QualityQueries.TRY_STATE.replace("?", "%s") + " FOR UPDATE SKIP LOCKED")
 """A performer's state may be changed by another performer's submit (a majority that judges their
 answers): on PostgreSQL each transaction locks the states it reads until it commits, so that two
 read-modify-writes of one state cannot lose each other's counts. SQLite has one writer.

@@ -67,5 +67,16 @@ CREATE TABLE quality_state (
     PRIMARY KEY (performer_no, pool_id)
 ) WITHOUT ROWID;
 
+-- Majority-vote judgements of a performer's answers made by another performer's submit while the
+-- performer's own counts were held by their own transaction (PostgreSQL): counted by the
+-- performer's next event, their next take at the latest, so that submits never wait on each other.
+CREATE TABLE quality_pending (
+    seq          INTEGER PRIMARY KEY,
+    performer_no INTEGER NOT NULL,
+    pool_id      INTEGER NOT NULL,
+    judged       BLOB NOT NULL
+);
+CREATE INDEX quality_pending_by_performer ON quality_pending (performer_no, pool_id);
+
 -- The assignments of one task suite, which ASSIGNMENTS_ASSESSMENT counts by status.
 CREATE INDEX assignments_by_suite ON assignments (suite_seq) WHERE suite_seq IS NOT NULL;
