@@ -51,6 +51,7 @@ class PoolQuality:
 
 
 _pools: dict[int, tuple[int, PoolQuality]] = {}
+_skill_owners: dict[int, int] = {}
 
 
 def pool_quality(conn: Connection, d: Dialect, pool_id: int) -> PoolQuality | None:
@@ -89,7 +90,6 @@ class _Run:
         self.states: dict[int, PerformerState] = {}
         self.deferred: set[int] = set()
         self.queue: deque[tuple[int, Event]] = deque()
-        self.owned_skills: dict[int, bool] = {}
 
     def add(self, performer_no: int, event: Event) -> None:
         if not feeds(self.pool.rules, event.kind):
@@ -118,8 +118,8 @@ class _Run:
                 self.deferred.add(other)
 
     def _state(self, performer_no: int) -> PerformerState:
-        """A performer's counts, locked until the transaction ends; judgements left for them by
-        others join the queue."""
+        """A performer's counts, locked until the transaction ends (judgements others left for
+        them are counted by `settle` at their next take, which comes before any submit of theirs)."""
         state = self.states.get(performer_no)
         if state is None:
             q = self.d.qc
@@ -129,9 +129,6 @@ class _Run:
                 self.conn.execute(q.CLAIM_STATE, key)
                 row = self.conn.execute(q.STATE, key).fetchone()
             state = self.states[performer_no] = decode_state(bytes(row[0]) if row else None)
-            if self.d.skips_locked and self.pool.rules.of("MAJORITY_VOTE"):
-                for (judged,) in self.conn.execute(q.TAKE_PENDING, key).fetchall():
-                    self.queue.append((performer_no, Event("JUDGED", self.now, judged=_decode(bytes(judged)))))
         return state
 
     def _try_state(self, performer_no: int) -> bool:
@@ -189,12 +186,17 @@ class _Run:
         self.add(performer_no, Event("REVOKED", self.now, assessment={"pool_access_revoked_reason": "RESTRICTION"}))
 
     def _owns_skill(self, skill_id: int) -> bool:
-        """A rule may only write the pool owner's skills (another requester's id does nothing)."""
-        owned = self.owned_skills.get(skill_id)
-        if owned is None:
+        """A rule may only write the pool owner's skills (another requester's id does nothing).
+        A skill never changes owner, so the owners found are kept for the process."""
+        owner = _skill_owners.get(skill_id)
+        if owner is None:
             row = self.conn.execute(self.d.u.SKILL_OWNER, (skill_id,)).fetchone()
-            owned = self.owned_skills[skill_id] = row is not None and int(row[0]) == self.pool.requester_id
-        return owned
+            if row is None:
+                return False
+            owner = _skill_owners[skill_id] = int(row[0])
+            if len(_skill_owners) > MAX_CACHED:
+                _skill_owners.clear()
+        return owner == self.pool.requester_id
 
     def _held(self, performer_no: int, statuses: tuple[str, ...]) -> list[Any]:
         sql = self.d.qc.HELD_BY.format(slots=slots(self.d, len(statuses)))
