@@ -27,7 +27,7 @@ from talaka.core.quality.correctness import answer_key, credit, majority
 from talaka.core.quality.engine import Fired, evaluate, feeds
 from talaka.store import work
 from talaka.store.dbapi import Connection, Dialect, slots
-from talaka.store.users import active_restriction, set_user_skill, upsert_restriction
+from talaka.store.users import active_restriction, set_user_skill, skill_values, upsert_restriction
 from talaka.store.work import time_after
 from talaka.store.work_records import WorkOutcome
 
@@ -89,6 +89,8 @@ class _Run:
         self.conn, self.d, self.pool, self.now = conn, d, pool, now
         self.states: dict[int, PerformerState] = {}
         self.deferred: set[int] = set()
+        self.stored: set[int] = set()
+        """Performers whose counts have a row already (written back with a plain update)."""
         self.queue: deque[tuple[int, Event]] = deque()
 
     def add(self, performer_no: int, event: Event) -> None:
@@ -108,7 +110,10 @@ class _Run:
                 self._apply(performer_no, fired, event)
         q = self.d.qc
         for performer_no, state in self.states.items():
-            self.conn.execute(q.SAVE_STATE, (performer_no, self.pool.pool_id, encode_state(state)))
+            if performer_no in self.stored:
+                self.conn.execute(q.UPDATE_STATE, (encode_state(state), performer_no, self.pool.pool_id))
+            else:
+                self.conn.execute(q.SAVE_STATE, (performer_no, self.pool.pool_id, encode_state(state)))
 
     def lock(self, performer_no: int, others: Iterable[int] = ()) -> None:
         """Take the acting performer's counts (waiting for them), then the others' if they are free."""
@@ -129,6 +134,8 @@ class _Run:
                 self.conn.execute(q.CLAIM_STATE, key)
                 row = self.conn.execute(q.STATE, key).fetchone()
             state = self.states[performer_no] = decode_state(bytes(row[0]) if row else None)
+            if row is not None:
+                self.stored.add(performer_no)
         return state
 
     def _try_state(self, performer_no: int) -> bool:
@@ -145,6 +152,7 @@ class _Run:
         if row is None:
             return False
         self.states[performer_no] = decode_state(bytes(row[0]))
+        self.stored.add(performer_no)
         return True
 
     def _apply(self, performer_no: int, fired: Fired, event: Event) -> None:
@@ -157,7 +165,8 @@ class _Run:
             value = (parameters.get("skill_value") if action.type == "SET_SKILL"
                      else fired.stats.get(str(parameters.get("from_field"))))
             skill_id = int(parameters["skill_id"])
-            if isinstance(value, int | float) and self._owns_skill(skill_id):
+            if (isinstance(value, int | float) and self._owns_skill(skill_id)
+                    and skill_values(self.conn, self.d, performer_no, (skill_id,)).get(str(skill_id)) != value):
                 set_user_skill(self.conn, self.d, skill_id, performer_no, float(value), self.now)
         elif action.type in ("REJECT_ALL_ASSIGNMENTS", "APPROVE_ALL_ASSIGNMENTS"):
             target = "REJECTED" if action.type == "REJECT_ALL_ASSIGNMENTS" else "ACCEPTED"

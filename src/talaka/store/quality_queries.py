@@ -18,6 +18,7 @@ class QualityQueries(Statements):
     STATE_EXISTS: str = "SELECT 1 FROM quality_state WHERE performer_no = ? AND pool_id = ?"
     DEFER: str = "INSERT INTO quality_pending (performer_no, pool_id, judged) VALUES (?, ?, ?)"
     TAKE_PENDING: str = "DELETE FROM quality_pending WHERE performer_no = ? AND pool_id = ? RETURNING judged"
+    UPDATE_STATE: str = "UPDATE quality_state SET state = ? WHERE performer_no = ? AND pool_id = ?"
     SAVE_STATE: str = ("INSERT INTO quality_state (performer_no, pool_id, state) VALUES (?, ?, ?) "
                        "ON CONFLICT (performer_no, pool_id) DO UPDATE SET state = excluded.state")
     POOL_RULES: str = "SELECT revision, project_id, requester_id, body FROM pools WHERE id = ?"
