@@ -46,10 +46,16 @@ class _JsonBytesLoader(Loader):
 
 
 def configure(conn: psycopg.Connection[Any]) -> None:
+    """Each pooled connection: jsonb bodies as bytes, and no JIT compilation. Talaka's statements
+    are short index probes; when a generic plan's row estimate is off (a table not analyzed yet),
+    its cost passes `jit_above_cost` and every execution compiled code for milliseconds (the answers
+    a submit reads for majority vote took 23 ms, 6 of them compiling, on a freshly grown table)."""
     jsonb = psycopg.adapters.types["jsonb"].oid
     _JsonTextDumper.oid = jsonb
     conn.adapters.register_dumper(JsonText, _JsonTextDumper)
     conn.adapters.register_loader("jsonb", _JsonBytesLoader)
+    conn.execute("SET jit = off")
+    conn.commit()
 
 
 def migrate(conn: psycopg.Connection[Any]) -> int:
