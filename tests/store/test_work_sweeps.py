@@ -34,9 +34,9 @@ async def test_manual_review_and_auto_accept_after_the_period(scene: Scene) -> N
         submitted = record_of(await scene.submit(worker, await scene.issued(worker, plan), plan, at(10)))
         assert (submitted.status, submitted.submitted, submitted.accepted) == ("SUBMITTED", at(10), None)
         seq[name] = submitted.seq
-    assert await scene.store.review(seq["rejected"], "SUBMITTED", "REJECTED", "Wrong", at(20))
-    assert await scene.store.review(seq["reviewed"], "SUBMITTED", "ACCEPTED", "Fine", at(20))
-    assert not await scene.store.review(seq["reviewed"], "SUBMITTED", "REJECTED", None, at(21)), \
+    assert await scene.review(seq["rejected"], "SUBMITTED", "REJECTED", "Wrong", at(20))
+    assert await scene.review(seq["reviewed"], "SUBMITTED", "ACCEPTED", "Fine", at(20))
+    assert not await scene.review(seq["reviewed"], "SUBMITTED", "REJECTED", None, at(21)), \
         "the review is conditional on the status the reviewer saw"
     two_days = 2 * 86_400
     assert await scene.store.accept_due(at(10 + two_days - 1)) == 0
@@ -46,7 +46,7 @@ async def test_manual_review_and_auto_accept_after_the_period(scene: Scene) -> N
     assert (waiting.status, waiting.accepted) == ("ACCEPTED", at(10 + two_days))
     assert (rejected.status, rejected.rejected, rejected.public_comment) == ("REJECTED", at(20), "Wrong")
     assert (reviewed.status, reviewed.accepted, reviewed.public_comment) == ("ACCEPTED", at(20), "Fine")
-    assert await scene.store.review(seq["rejected"], "REJECTED", "ACCEPTED", None, at(30))
+    assert await scene.review(seq["rejected"], "REJECTED", "ACCEPTED", None, at(30))
     after = await scene.assignment(seq["rejected"])
     assert (after.status, after.accepted, after.rejected, after.public_comment) == (
         "ACCEPTED", at(30), at(20), "Wrong")
@@ -91,7 +91,7 @@ async def test_rejected_answers_count_towards_completion(scene: Scene) -> None:
     plan = await scene.plan(pool)
     ann = await scene.performer()
     submitted = record_of(await scene.submit(ann, await scene.issued(ann, plan), plan, at(1)))
-    assert await scene.store.review(submitted.seq, "SUBMITTED", "REJECTED", "no", at(2))
+    assert await scene.review(submitted.seq, "SUBMITTED", "REJECTED", "no", at(2))
     assert await scene.store.close_finished_pools(at(3)) == [(pool, "COMPLETED")]
 
 

@@ -13,7 +13,7 @@ import functools
 import os
 from collections.abc import Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 import msgspec
@@ -119,6 +119,12 @@ class Scene:
         return await self.store.create_performer(new_performer_id(), Profile(name, ("EN",), "GB", False),
                                                  os.urandom(16), self.requester_id)
 
+    async def review(self, seq: int, current: str, target: str, comment: str | None, now: str) -> bool:
+        """The store's review of the assignment as if its status had been read as `current`."""
+        found = await self.store.get_assignment(seq)
+        assert found is not None
+        return await self.store.review(replace(found[0], status=current), target, comment, now)
+
     async def take(self, performer: PerformerRecord, plan: PoolPlan, now: str = T0) -> WorkOutcome:
         return await self.store.take(performer.no, performer.id, profile_values(performer.profile), plan, now)
 
@@ -213,7 +219,7 @@ async def bring_to(scene: Scene, performer: PerformerRecord, plan: PoolPlan, out
         submitted = record_of(await scene.submit(performer, outcome, plan, at(1)))
         assert submitted.status == ("ACCEPTED" if plan.auto_accept else "SUBMITTED")
         if status == "REJECTED":
-            assert await scene.store.review(taken.seq, submitted.status, "REJECTED", "wrong", at(2))
+            assert await scene.review(taken.seq, submitted.status, "REJECTED", "wrong", at(2))
         elif status == "ACCEPTED" and not plan.auto_accept:
-            assert await scene.store.review(taken.seq, "SUBMITTED", "ACCEPTED", None, at(2))
+            assert await scene.review(taken.seq, "SUBMITTED", "ACCEPTED", None, at(2))
     assert (await scene.assignment(outcome)).status == status

@@ -77,7 +77,7 @@ async def patch_assignment(request: Request) -> Response:
                                                      "assignment patch"))
     record, _ = await _owned(api, requester, raw_id)
     problem = review_problem(record.status, target)
-    if problem is None and not await api.store.review(record.seq, record.status, target, comment, now_text()):
+    if problem is None and not await api.store.review(record, target, comment, now_text()):
         record, _ = await _owned(api, requester, raw_id)
         problem = review_problem(record.status, target)
     if problem is not None:

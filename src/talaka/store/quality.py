@@ -364,11 +364,11 @@ def after_review(conn: Connection, d: Dialect, record: AssignmentRecord, target:
     run.run()
 
 
-def review(conn: Connection, d: Dialect, seq: int, current: str, target: str, comment: str | None,
+def review(conn: Connection, d: Dialect, record: AssignmentRecord, target: str, comment: str | None,
            now: str) -> bool:
-    """`PATCH /v1/assignments/{id}`: the review, then the rules it feeds."""
-    record = work.assignment_from_row(conn.execute(d.w.ASSIGNMENT_BY_SEQ, (seq,)).fetchone())
-    if not work.set_review(conn, d, seq, current, target, comment, now):
+    """`PATCH /v1/assignments/{id}`: the review, conditional on the status in `record` (as the
+    caller read it), then the rules it feeds."""
+    if not work.set_review(conn, d, record.seq, record.status, target, comment, now):
         return False
     after_review(conn, d, record, target, now)
     return True

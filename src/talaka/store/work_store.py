@@ -80,8 +80,9 @@ class WorkStore(Protocol):
     async def skip(self, performer_no: int, seq: int, now: str) -> WorkOutcome:
         return await self.engine.write(quality.skip, self.d, performer_no, seq, now)
 
-    async def review(self, seq: int, current: str, target: str, comment: str | None, now: str) -> bool:
-        return await self.engine.write(quality.review, self.d, seq, current, target, comment, now)
+    async def review(self, record: AssignmentRecord, target: str, comment: str | None, now: str) -> bool:
+        """Accept or reject, if the assignment still has `record.status`; False when it changed meanwhile."""
+        return await self.engine.write(quality.review, self.d, record, target, comment, now)
 
     async def get_assignment(self, seq: int) -> Found | None:
         return await self.engine.read(work_reads.get_assignment, self.d, seq)
