@@ -110,3 +110,21 @@ def test_a_project_with_an_open_training_cannot_be_archived(toloka: TolokaClient
     assert caught.value.status_code == 409 and "trainings" in str(caught.value)
     toloka.close_training(training.id)
     assert toloka.archive_project(training.project_id).status.value == "ARCHIVED"
+
+
+def test_a_finished_training_is_neither_offered_nor_given_again(toloka: TolokaClient, people: People,
+                                                                training_and_pool: tuple[Training, Pool]) -> None:
+    training, pool = training_and_pool
+    more = [f"https://example.com/cats/{number}.png" for number in range(4, 6)]
+    toloka.create_tasks([
+        Task(pool_id=training.id, input_values={"image": image},
+             known_solutions=[Task.KnownSolution(output_values={"result": truth(image)})],
+             message_on_unknown_solution=HINT.format(truth(image)))
+        for image in more], allow_defaults=True)
+    (trainee,) = people(1)
+    for _ in range(2):
+        do_suite(trainee, training.id, truth)
+    assert refused_reason(trainee, pool.id) is None
+    assert training.id not in {offer.pool_id for offer in trainee.pools()}  # two tasks are left, yet it is done
+    with pytest.raises(talaka.NoTasksAvailable):
+        trainee.take(training.id)

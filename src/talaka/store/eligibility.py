@@ -56,7 +56,8 @@ def offers(conn: Connection, d: Dialect, performer_no: int, profile: Mapping[str
         if refusal(conn, d, performer_no, profile, plan, now) is not None:
             continue
         if plan.training is not None:
-            if training_work.has_work(conn, d, performer_no, plan.pool_id):
+            if (training_work.has_work(conn, d, performer_no, plan.pool_id)
+                    and not training_work.finished(conn, d, performer_no, plan)):
                 found.add(plan.pool_id)
         elif plan.pool_id in pools_with_work(conn, d, performer_no, [plan.pool_id]):
             found.add(plan.pool_id)

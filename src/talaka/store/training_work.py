@@ -43,12 +43,21 @@ def has_work(conn: Connection, d: Dialect, performer_no: int, pool_id: int) -> b
     return conn.execute(d.w.GOLDEN_TASKS, (pool_id, 0, performer_no, 1)).fetchone() is not None
 
 
+def finished(conn: Connection, d: Dialect, performer_no: int, plan: PoolPlan) -> bool:
+    """Whether the performer has a score in this training: they did what it asks, and it is neither
+    offered to them nor gives them more suites (`retry_training_after_days` is not acted on)."""
+    row = conn.execute(d.qc.PASSED_TRAINING, (performer_no, plan.pool_id, plan.requester_id)).fetchone()
+    return row is not None
+
+
 def take(conn: Connection, d: Dialect, performer_no: int, performer_id: str, plan: PoolPlan,
          now: str) -> WorkOutcome:
     found = work.current(conn, d, performer_no, plan, now)
     if found is not None:
         return found
     assert plan.training is not None
+    if finished(conn, d, performer_no, plan):
+        return WorkOutcome(refusal=REFUSED_NO_TASKS)
     chosen = work.collect(conn, d.w.GOLDEN_TASKS, plan.pool_id, 0, performer_no, performer_id,
                           plan.training.tasks_in_suite)
     if not chosen:
