@@ -36,11 +36,9 @@ Moment = datetime | str
 """A naive (read as UTC) or aware `datetime`, or an ISO-8601 string."""
 
 
-class TaskFilters(TypedDict, total=False):
-    """Filters of `find_tasks` and `get_tasks`; range filters compare as the server orders."""
+class RangeFilters(TypedDict, total=False):
+    """The id and creation-time ranges every search takes."""
 
-    pool_id: str
-    overlap: int
     id_gt: str
     id_gte: str
     id_lt: str
@@ -49,6 +47,13 @@ class TaskFilters(TypedDict, total=False):
     created_gte: Moment
     created_lt: Moment
     created_lte: Moment
+
+
+class TaskFilters(RangeFilters, total=False):
+    """Filters of `find_tasks` and `get_tasks`; range filters compare as the server orders."""
+
+    pool_id: str
+    overlap: int
     overlap_gt: int
     overlap_gte: int
     overlap_lt: int

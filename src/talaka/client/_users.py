@@ -43,7 +43,7 @@ from talaka.client._exceptions import (
     ValidationApiError,
 )
 from talaka.client._models import Operation, _Model, naive_utc
-from talaka.client._types import Moment
+from talaka.client._types import Moment, RangeFilters
 
 BONUS_BATCH_CREATE: Final = "USER_BONUS.BATCH_CREATE"
 
@@ -153,22 +153,11 @@ class SkillFields(TypedDict, total=False):
     public_requester_description: dict[str, str]
 
 
-class _Ranges(TypedDict, total=False):
-    id_gt: str
-    id_gte: str
-    id_lt: str
-    id_lte: str
-    created_gt: Moment
-    created_gte: Moment
-    created_lt: Moment
-    created_lte: Moment
-
-
-class SkillFilters(_Ranges, total=False):
+class SkillFilters(RangeFilters, total=False):
     name: str
 
 
-class UserSkillFilters(_Ranges, total=False):
+class UserSkillFilters(RangeFilters, total=False):
     user_id: str
     skill_id: str
     modified_gt: Moment
@@ -177,14 +166,14 @@ class UserSkillFilters(_Ranges, total=False):
     modified_lte: Moment
 
 
-class UserRestrictionFilters(_Ranges, total=False):
+class UserRestrictionFilters(RangeFilters, total=False):
     scope: str
     user_id: str
     project_id: str
     pool_id: str
 
 
-class UserBonusFilters(_Ranges, total=False):
+class UserBonusFilters(RangeFilters, total=False):
     user_id: str
     assignment_id: str
     private_comment: str

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from talaka.core.errors import FieldError, FieldErrors
+from talaka.core.ids import parse_numeric_id
 
 COMPARISONS = frozenset({"EQ", "NE", "GT", "GTE", "LT", "LTE"})
 EQUALITY = frozenset({"EQ", "NE"})
@@ -153,7 +154,8 @@ def _required(parameters: dict[str, Any], names: tuple[str, ...], path: str, err
 
 
 def _is_id(value: Any) -> bool:
-    return isinstance(value, str | int) and not isinstance(value, bool) and str(value).isdigit()
+    """An object's id as the wire writes it (a string of digits; a bare integer is taken too)."""
+    return isinstance(value, str | int) and not isinstance(value, bool) and parse_numeric_id(str(value)) is not None
 
 
 def _check_action(action: Any, sources: frozenset[str], path: str, errors: FieldErrors) -> None:
