@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol, TypeVar
 
 from talaka.core.batch import Row
+from talaka.store.aggregation_queries import AggregationQueries
 from talaka.store.frontier import Frontier
 from talaka.store.quality_queries import QualityQueries
 from talaka.store.queries import Queries
@@ -28,6 +29,7 @@ class Dialect(Protocol):
     u: UserQueries
     qc: QualityQueries
     t: TrainingQueries
+    ag: AggregationQueries
     placeholder: str
     skips_locked: bool
     """Whether frontier reads skip rows other transactions have locked (PostgreSQL)."""

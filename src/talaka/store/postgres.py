@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from talaka.core.batch import Row
+from talaka.store.aggregation_queries import POSTGRES as AGGREGATION_POSTGRES
+from talaka.store.aggregation_queries import AggregationQueries
 from talaka.store.frontier import Frontier
 from talaka.store.postgres_engine import Engine, JsonText
 from talaka.store.quality_queries import POSTGRES as QUALITY_POSTGRES
@@ -92,6 +94,7 @@ class PostgresDialect:
     u: UserQueries = USERS_POSTGRES
     qc: QualityQueries = QUALITY_POSTGRES
     t: TrainingQueries = TRAININGS_POSTGRES
+    ag: AggregationQueries = AGGREGATION_POSTGRES
 
     def __init__(self) -> None:
         self.frontier = Frontier()

@@ -23,6 +23,7 @@ from talaka.core.stored import with_id, with_remaining
 from talaka.core.timefmt import now_text
 from talaka.core.trainings import clone_details, training_skill
 from talaka.store import users
+from talaka.store.aggregation_store import AggregationStore
 from talaka.store.base import (
     BatchResult,
     BatchWrite,
@@ -57,7 +58,7 @@ def _operation(row: Sequence[Any]) -> OperationRecord:
                            submitted, started, finished, progress, cursor, bytes(parameters), bytes(details))
 
 
-class SqlStore(WorkStore, UserStore, TrainingStore):
+class SqlStore(WorkStore, UserStore, TrainingStore, AggregationStore):
     """Implements `talaka.store.base.Store` on an engine and a dialect."""
 
     def __init__(self, engine: Engine, dialect: Dialect) -> None:

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from talaka.core.batch import Row
+from talaka.store.aggregation_queries import SQLITE as AGGREGATION_SQLITE
+from talaka.store.aggregation_queries import AggregationQueries
 from talaka.store.frontier import Frontier
 from talaka.store.quality_queries import SQLITE as QUALITY_SQLITE
 from talaka.store.quality_queries import QualityQueries
@@ -29,6 +31,7 @@ class SqliteDialect:
     u: UserQueries = USERS_SQLITE
     qc: QualityQueries = QUALITY_SQLITE
     t: TrainingQueries = TRAININGS_SQLITE
+    ag: AggregationQueries = AGGREGATION_SQLITE
     placeholder = "?"
     skips_locked = False
 
