@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from talaka import web
 from talaka.api import (
+    aggregated_solutions,
     analytics,
     assignments,
     openapi,
@@ -146,7 +147,8 @@ def create_app(store: Store, settings: Settings) -> ASGIApp:
 
     v1 = Router([*requester.routes, *projects.routes, *pools.routes, *tasks.routes, *operations.routes,
                  *performers.routes, *assignments.routes, *skills.routes, *user_skills.routes,
-                 *user_restrictions.routes, *user_bonuses.routes, *trainings.routes], redirect_slashes=False)
+                 *user_restrictions.routes, *user_bonuses.routes, *trainings.routes,
+                 *aggregated_solutions.routes], redirect_slashes=False)
     app = Starlette(
         routes=[Mount("/api/v1", app=v1), Mount("/api/performer/v1", app=performer_routes.router()),
                 Mount("/api/staging", app=Router(analytics.routes, redirect_slashes=False)),

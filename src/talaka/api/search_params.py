@@ -144,3 +144,5 @@ USER_RESTRICTIONS = Resource(equals={"scope": text, "user_id": text, "project_id
 USER_BONUSES = Resource(equals={"user_id": text, "assignment_id": task_id, "private_comment": text},
                         ranges={"id": numeric_id, "created": timestamp},
                         sort_keys=frozenset({"id", "created"}), default_limit=50, max_limit=300)
+AGGREGATED_SOLUTIONS = Resource(equals={}, ranges={"task_id": text}, sort_keys=frozenset({"task_id"}),
+                                default_limit=50, max_limit=100_000)

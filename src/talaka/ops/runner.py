@@ -1,7 +1,7 @@
 """The background operation runner.
 
-Operations too large to answer at once are committed with their request body before the 202,
-then run here. Runners claim operations through the store with a lease, so any number of them,
+Operations too large to answer at once (task creation, aggregation) are committed with their
+request body before the 202, then run here. Runners claim operations through the store with a lease, so any number of them,
 in any number of processes sharing one database, run each operation once: one whose runner died
 is taken over when its lease expires, from its last committed chunk.
 """
@@ -19,8 +19,10 @@ from concurrent.futures import ThreadPoolExecutor
 import msgspec
 
 from talaka.config import Settings
+from talaka.core.aggregation.request import OPERATION_TYPE as AGGREGATION
 from talaka.core.batch import decode_items
 from talaka.core.errors import StorageProblem
+from talaka.ops.aggregation import Aggregator
 from talaka.ops.creation import CreateParams, Creator, Lease, kind_of, off_loop
 from talaka.store.base import LeaseLost, OperationRecord, Store
 
@@ -33,6 +35,7 @@ class Runner:
     def __init__(self, creator: Creator, *, chunk_items: int, lease_seconds: float) -> None:
         self.creator = creator
         self.store = creator.store
+        self.aggregator = Aggregator(creator.store, creator.executor)
         self.lease = Lease(f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}", lease_seconds,
                            chunk_items)
         self._wake = asyncio.Event()
@@ -86,6 +89,10 @@ class Runner:
     async def run(self, record: OperationRecord) -> None:
         payload = await self.store.operation_payload(record.no)
         if payload is None:
+            return
+        if record.type == AGGREGATION:
+            log.info("running operation %s", record.id)
+            await self.aggregator.run(record, payload, self.lease)
             return
         log.info("running operation %s from item %d", record.id, record.cursor)
         params = msgspec.json.decode(record.parameters, type=CreateParams)
