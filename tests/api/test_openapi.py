@@ -31,7 +31,7 @@ with warnings.catch_warnings():
 from talaka.api.analytics import MAX_REQUESTS, METRICS
 from talaka.api.app import create_app
 from talaka.api.auth import token_hash
-from talaka.api.openapi import performer, trainings, users, work
+from talaka.api.openapi import aggregation, performer, trainings, users, work
 from talaka.config import Settings
 from talaka.store import open_store
 from tests.support.server import ServerProcess
@@ -41,9 +41,10 @@ METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch",
 MAX_BODY = 64 * 1024
 TSV = "text/tab-separated-values"
 WORK_PATHS = frozenset(work.work_paths()) | frozenset(performer.performer_api_paths())
-ELSEWHERE = frozenset(trainings.trainings_paths()) | frozenset(users.users_paths())
+ELSEWHERE = (frozenset(trainings.trainings_paths()) | frozenset(users.users_paths())
+             | frozenset(aggregation.aggregation_paths()))
 """Paths whose answers are checked against the document by their own tests (tests/api/test_trainings.py,
-tests/api/test_users_openapi.py)."""
+tests/api/test_users_openapi.py, tests/api/test_aggregation_api.py)."""
 PROJECT: dict[str, Any] = {
     "public_name": "images", "public_description": "classify images", "private_comment": None,
     "assignments_issuing_type": None, "custom_field": {"kept": True},

@@ -19,7 +19,7 @@ from starlette.routing import Route
 
 from talaka import __version__
 from talaka.api.http import json_bytes
-from talaka.api.openapi import objects, performer, trainings, users, work
+from talaka.api.openapi import aggregation, objects, performer, trainings, users, work
 from talaka.api.openapi.schema import (
     ANY_OBJECT,
     PERFORMER_V1,
@@ -44,7 +44,7 @@ def components() -> Schema:
     schemas = (common_schemas() | objects.field_spec_schemas() | objects.project_schemas()
                | objects.pool_schemas() | objects.task_schemas() | objects.operation_schemas()
                | work.work_schemas() | performer.performer_api_schemas() | users.users_schemas()
-               | trainings.trainings_schemas())
+               | trainings.trainings_schemas() | aggregation.aggregation_schemas())
     schemas |= {f"{name}Page": page_of(name) for name in PAGES}
     parameters = {
         "ProjectId": path_parameter("project_id", "A project"), "PoolId": path_parameter("pool_id", "A pool"),
@@ -70,7 +70,7 @@ def paths() -> dict[str, Schema]:
              | objects.project_paths() | objects.pool_paths() | objects.task_paths("Task", "tasks", "task")
              | objects.task_paths("TaskSuite", "task-suites", "task_suite") | objects.operation_paths()
              | work.work_paths() | performer.performer_api_paths() | users.users_paths()
-             | trainings.trainings_paths())
+             | trainings.trainings_paths() | aggregation.aggregation_paths())
     for path, item in found.items():
         for method, operation in item.items():
             if method != "parameters":

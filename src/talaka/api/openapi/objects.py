@@ -209,7 +209,7 @@ def operation_schemas() -> dict[str, Schema]:
     counts = {f"{name}_count": COUNT for name in ("items", "valid", "invalid", "created")}
     types = ["TASK.BATCH_CREATE", "TASK_SUITE.BATCH_CREATE", "POOL.OPEN", "POOL.CLOSE", "POOL.ARCHIVE",
              "PROJECT.ARCHIVE", "ANALYTICS", "TRAINING.OPEN", "TRAINING.CLOSE", "TRAINING.ARCHIVE", "TRAINING.CLONE",
-             "USER_BONUS.BATCH_CREATE"]
+             "USER_BONUS.BATCH_CREATE", "SOLUTION.AGGREGATE"]
     log_types = ["TASK_CREATE", "TASK_VALIDATE", "TASK_SUITE_CREATE", "TASK_SUITE_VALIDATE", "USER_BONUS_PERSIST",
                  "USER_BONUS_VALIDATE"]
     analytics = {"type": "array", "items": ref("AnalyticsRequest")}
@@ -222,13 +222,17 @@ def operation_schemas() -> dict[str, Schema]:
             "submitted": TIMESTAMP, "started": TIMESTAMP, "finished": TIMESTAMP,
             "progress": {"type": "integer", "minimum": 0, "maximum": 100},
             "parameters": obj(flags | {"pool_id": NUMERIC_ID, "project_id": NUMERIC_ID, "training_id": NUMERIC_ID,
-                                       "value": analytics},
+                                       "value": analytics, "type": {"type": "string"},
+                                       "answer_weight_skill_id": NUMERIC_ID, "fields": {"type": "array"}},
                               description=("Batch creates: the three flags; pool operations: pool_id; training "
                                            "operations: training_id; project archive: project_id; ANALYTICS: "
-                                           "value, the requests")),
-            "details": obj(counts | {"value": results, "training_id": NUMERIC_ID}, description=(
+                                           "value, the requests; SOLUTION.AGGREGATE: pool_id, type, fields and "
+                                           "answer_weight_skill_id as asked")),
+            "details": obj(counts | {"value": results, "training_id": NUMERIC_ID, "answers_count": COUNT,
+                                     "performers_count": COUNT, "tasks_count": COUNT}, description=(
                 "Batch creates: counts so far; status changes: {}; TRAINING.CLONE: training_id, the clone; "
-                "ANALYTICS: value, a result per request")),
+                "ANALYTICS: value, a result per request; SOLUTION.AGGREGATE (once done): the answers read, their "
+                "performers and the tasks aggregated")),
         }, ("id", "type", "status", "submitted", "progress", "parameters", "details"), extra=False),
         "OperationLogItem": obj({
             "type": {"type": "string", "enum": log_types}, "success": {"type": "boolean"},
