@@ -19,6 +19,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AccessDeniedApiError",
+    "AggregatedSolution",
+    "AggregatedSolutionSearchResult",
     "ApiError",
     "Assignment",
     "AssignmentSearchResult",
@@ -69,6 +71,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from talaka.client._aggregation import AggregatedSolution, AggregatedSolutionSearchResult
     from talaka.client._async import AsyncClient, AsyncPerformer
     from talaka.client._exceptions import (
         AccessDeniedApiError,
@@ -124,6 +127,7 @@ if TYPE_CHECKING:
 
 _HOMES = {"AsyncClient": "talaka.client._async", "AsyncPerformer": "talaka.client._async",
           "Client": "talaka.client._sync", "Performer": "talaka.client._sync"}
+_HOMES.update((name, "talaka.client._aggregation") for name in ("AggregatedSolution", "AggregatedSolutionSearchResult"))
 _HOMES.update((name, "talaka.client._models") for name in (
     "Assignment", "AssignmentSearchResult", "BaselineSolution", "Feedback", "FieldValidationError",
     "KnownSolution", "Operation", "OperationLogItem", "PerformerAssignment",

@@ -35,7 +35,7 @@ def test_type_checkers_see_exactly_the_exported_names() -> None:
 
 
 ITERATORS = ("get_tasks", "get_assignments", "get_skills", "get_user_skills", "get_user_restrictions",
-             "get_user_bonuses")
+             "get_user_bonuses", "get_aggregated_solutions")
 """The methods that page through results: async iterators on `AsyncClient`."""
 
 

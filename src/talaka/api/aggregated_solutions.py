@@ -89,7 +89,7 @@ async def aggregate_by_task(request: Request) -> Response:
     if not solutions:
         raise ConflictProblem(f"Task {wanted.task_id} has no answers from SUBMITTED or ACCEPTED assignments with a "
                               "value for the fields yet; aggregate it once performers have answered it",
-                              {"task_id": wanted.task_id}, code="NO_ANSWERS")
+                              {"task_id": wanted.task_id}, code="CONFLICT_STATE")
     return json_bytes(solution_json(str(wanted.pool_id), solutions[0]), 201)
 
 

@@ -103,7 +103,8 @@ def pandas_module() -> Any:
     try:
         return importlib.import_module("pandas")
     except ImportError as missing:
-        raise ImportError("get_assignments_df needs pandas: pip install pandas") from missing
+        raise ImportError("The DataFrame helpers (get_assignments_df, get_aggregated_solutions_df) need pandas: "
+                          "pip install pandas") from missing
 
 
 def assignments_df(pool_id: str, params: Mapping[str, str], settings: Settings) -> Flow[DataFrame]:

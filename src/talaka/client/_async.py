@@ -17,7 +17,14 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar, Unpack
 
 import httpx
 
-from talaka.client import _analytics, _assignments, _batch, _core, _performer, _users
+from talaka.client import _aggregation, _analytics, _assignments, _batch, _core, _performer, _users
+from talaka.client._aggregation import (
+    AggregatedSolution,
+    AggregatedSolutionFilters,
+    AggregatedSolutionSearchResult,
+    FieldLike,
+    Method,
+)
 from talaka.client._core import Call, Flow, Reply, Sleep
 from talaka.client._models import (
     Assignment,
@@ -263,6 +270,32 @@ class AsyncClient(_Shell):
 
     async def get_analytics(self, stats: Sequence[AnalyticsRequest]) -> Operation:
         return await self._run(_analytics.get_analytics(stats, self._settings))
+
+    # Aggregation (see `_aggregation`).
+
+    async def aggregate_solutions_by_pool(self, *, type: Method | str, pool_id: str, fields: Sequence[FieldLike],
+                                          answer_weight_skill_id: str | None = None) -> Operation:
+        body = _aggregation.request_body(type, pool_id, fields, answer_weight_skill_id)
+        return await self._run(_aggregation.aggregate_by_pool(body, self._settings))
+
+    async def aggregate_solutions_by_task(self, *, pool_id: str, task_id: str, fields: Sequence[FieldLike],
+                                          type: Method | str = "WEIGHTED_DYNAMIC_OVERLAP",
+                                          answer_weight_skill_id: str | None = None) -> AggregatedSolution:
+        body = _aggregation.request_body(type, pool_id, fields, answer_weight_skill_id, task_id)
+        return await self._run(_aggregation.aggregate_by_task(body, self._settings))
+
+    async def find_aggregated_solutions(self, operation_id: str, *, sort: str | None = None,
+                                        limit: int | None = None, **filters: Unpack[AggregatedSolutionFilters]
+                                        ) -> AggregatedSolutionSearchResult:
+        return await self._run(_aggregation.find_solutions(operation_id, filters, sort, limit, self._settings))
+
+    async def get_aggregated_solutions(self, operation_id: str, *,
+                                       batch_size: int | None = 10_000) -> AsyncIterator[AggregatedSolution]:
+        async for solution in self._every(_aggregation.SolutionPages(operation_id, batch_size)):
+            yield solution
+
+    async def get_aggregated_solutions_df(self, operation_id: str) -> DataFrame:
+        return _aggregation.solutions_df([solution async for solution in self.get_aggregated_solutions(operation_id)])
 
     # Skills, user skills, restrictions and bonuses (see `_users`).
 

@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar, Unpack
 
 import httpx
 
-from talaka.client import _analytics, _assignments, _batch, _core, _performer, _users
+from talaka.client import _aggregation, _analytics, _assignments, _batch, _core, _performer, _users
+from talaka.client._aggregation import (
+    AggregatedSolution,
+    AggregatedSolutionFilters,
+    AggregatedSolutionSearchResult,
+    FieldLike,
+    Method,
+)
 from talaka.client._core import Call, Flow, Reply, Sleep
 from talaka.client._models import (
     Assignment,
@@ -343,6 +350,41 @@ class Client(_Shell):
         """Start computing statistics, e.g. `[{"subject": "POOL", "subject_id": pool_id, "name":
         "completion_percentage"}]`; `wait_operation` it, then read `details["value"]`."""
         return self._run(_analytics.get_analytics(stats, self._settings))
+
+    # Aggregation (see `_aggregation`).
+
+    def aggregate_solutions_by_pool(self, *, type: Method | str, pool_id: str, fields: Sequence[FieldLike],
+                                    answer_weight_skill_id: str | None = None) -> Operation:
+        """Start aggregating the pool's answers (of SUBMITTED and ACCEPTED assignments) into one per general task.
+
+        `type` is `DAWID_SKENE` (one field), `MAJORITY_VOTE` or `WEIGHTED_DYNAMIC_OVERLAP` (answers
+        weighed by the skill `answer_weight_skill_id`); `fields` are output field names. Returns the
+        operation: `wait_operation` it, then read `get_aggregated_solutions(operation.id)`.
+        """
+        body = _aggregation.request_body(type, pool_id, fields, answer_weight_skill_id)
+        return self._run(_aggregation.aggregate_by_pool(body, self._settings))
+
+    def aggregate_solutions_by_task(self, *, pool_id: str, task_id: str, fields: Sequence[FieldLike],
+                                    type: Method | str = "WEIGHTED_DYNAMIC_OVERLAP",
+                                    answer_weight_skill_id: str | None = None) -> AggregatedSolution:
+        """One task's answers aggregated at once (`WEIGHTED_DYNAMIC_OVERLAP`, as toloka-kit sends, or
+        `MAJORITY_VOTE`); `ConflictStateApiError` (CONFLICT_STATE) before anyone answered it."""
+        body = _aggregation.request_body(type, pool_id, fields, answer_weight_skill_id, task_id)
+        return self._run(_aggregation.aggregate_by_task(body, self._settings))
+
+    def find_aggregated_solutions(self, operation_id: str, *, sort: str | None = None, limit: int | None = None,
+                                  **filters: Unpack[AggregatedSolutionFilters]) -> AggregatedSolutionSearchResult:
+        """One page of an aggregation's results; `sort` is `task_id` or `-task_id`."""
+        return self._run(_aggregation.find_solutions(operation_id, filters, sort, limit, self._settings))
+
+    def get_aggregated_solutions(self, operation_id: str, *,
+                                 batch_size: int | None = 10_000) -> Iterator[AggregatedSolution]:
+        """Every result of a finished aggregation, in task id order, fetched page by page as you iterate."""
+        yield from self._every(_aggregation.SolutionPages(operation_id, batch_size))
+
+    def get_aggregated_solutions_df(self, operation_id: str) -> DataFrame:
+        """The results as a pandas DataFrame: `task_id`, `OUTPUT:<field>`, `CONFIDENCE:<field>`."""
+        return _aggregation.solutions_df(self.get_aggregated_solutions(operation_id))
 
     # Skills, user skills, restrictions and bonuses (see `_users`).
 

@@ -56,7 +56,7 @@ def aggregation_paths() -> dict[str, Schema]:
             {202: json_response("The operation, PENDING; wait for it, then read its results", ref("Operation"))},
             (404,), body=ref("PoolAggregationRequest"))},
         f"{base}/aggregate-by-task": {"post": op(
-            "aggregate_solutions_by_task", "Aggregate one task's answers at once (409 NO_ANSWERS before any)",
+            "aggregate_solutions_by_task", "Aggregate one task's answers at once (409 CONFLICT_STATE before any answer)",
             {201: json_response("The task's aggregated solution", ref("AggregatedSolution"))}, (404, 409),
             body=ref("TaskAggregationRequest"))},
         f"{base}/{{operation_id}}": {
