@@ -258,3 +258,62 @@ def _run_upload(file: str, options: UploadOptions, errors_path: str | None, url:
             return 2
     click.echo("\n".join(summary.lines()))
     return summary.exit_code
+
+
+@main.command()
+@click.argument("pool_id")
+@click.option("--aggregate", type=click.Choice(["dawid-skene", "majority-vote", "weighted"]),
+              help="One aggregated answer per task, with its confidence, instead of every answer")
+@click.option("--field", "fields", multiple=True, metavar="NAME",
+              help="Output field to aggregate (repeat for several; default: every output field)")
+@click.option("--skill", "skill_id", metavar="ID", help="The skill that weighs answers (--aggregate weighted)")
+@click.option("--status", "statuses", default="SUBMITTED,APPROVED,REJECTED", show_default=True, metavar="LIST",
+              help="Assignments whose answers to write (every answer: not with --aggregate)")
+@click.option("--format", "file_format", type=click.Choice(["tsv", "csv", "jsonl"]), default="tsv",
+              show_default=True, help="TSV as get_assignments_df reads it, CSV, or JSON lines")
+@click.option("-o", "--output", default="-", show_default=True, metavar="FILE",
+              help="Where to write (- for standard output)")
+@click.option("--url", envvar="TALAKA_URL", default="http://127.0.0.1:8000", show_default=True, metavar="URL",
+              help="The server (env TALAKA_URL)")
+@click.option("--token", envvar="TALAKA_TOKEN", required=True, metavar="TOKEN",
+              help="An API token (env TALAKA_TOKEN)")
+def results(pool_id: str, aggregate: str | None, fields: tuple[str, ...], skill_id: str | None, statuses: str,
+            file_format: str, output: str, url: str, token: str) -> None:
+    """Write a pool's answers, or one aggregated answer per task, to a file.
+
+    \b
+    Every answer (default): one row per task of each assignment, with the
+      columns of get_assignments_df: INPUT:*, OUTPUT:*, GOLDEN:*, HINT:text,
+      ASSIGNMENT:*.
+    --aggregate: the pool is aggregated on the server (Dawid-Skene, majority
+      vote, or a vote weighted by --skill), then one row per general task:
+      task_id, INPUT:*, OUTPUT:*, CONFIDENCE:*.
+
+    Rows are streamed as they are read, so memory stays flat however large
+    the pool. A file is written as FILE.part and renamed when complete.
+    """
+    import sys
+
+    import httpx
+
+    from talaka.client._exceptions import TalakaError
+    from talaka.client._progress import Progress
+    from talaka.client._results import ResultsOptions, export
+    from talaka.client._sync import Client
+
+    if skill_id is not None and aggregate != "weighted":
+        raise click.UsageError("--skill weighs answers for --aggregate weighted only")
+    if aggregate == "weighted" and skill_id is None:
+        raise click.UsageError("--aggregate weighted needs --skill ID, the skill whose values weigh answers")
+    options = ResultsOptions(pool_id, file_format, aggregate, fields, skill_id, statuses)
+    try:
+        with Client(url, token) as client:
+            rows = export(client, options, output, Progress(None))
+    except KeyboardInterrupt:
+        click.echo("Interrupted; nothing complete was written.", err=True)
+        sys.exit(130)
+    except (TalakaError, httpx.HTTPError, OSError) as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(2)
+    noun = "tasks" if aggregate else "answers"
+    click.echo(f"Wrote {rows} {noun} of pool {pool_id}" + ("" if output == "-" else f" to {output}"), err=True)
