@@ -43,9 +43,14 @@ def label_sort_key(value: Any) -> tuple[Any, ...]:
 
 
 def _label_key(value: Any) -> Hashable:
-    """Equal answers share a key: a string is its own key; anything else its canonical JSON
-    (bytes, so that `true` and `1`, equal as Python values, stay apart)."""
-    return value if type(value) is str else _canonical(value)
+    """Equal answers share a key: a string is its own key; anything else its canonical JSON (bytes,
+    so that `true` and `1`, equal as Python values, stay apart), a whole float that of the integer
+    (`1.0` and `1` are one answer to a float field)."""
+    if type(value) is str:
+        return value
+    if type(value) is float and value.is_integer() and abs(value) < 2**53:
+        return _canonical(int(value))
+    return _canonical(value)
 
 
 @dataclass(frozen=True, slots=True)
