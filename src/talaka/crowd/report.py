@@ -79,12 +79,13 @@ def figures(outcome: Outcome) -> dict[str, Any]:
         "time": {"seconds_to_last_answer": outcome.seconds_to_last_answer,
                  "seconds_to_close": outcome.seconds_to_close, "crowd_seconds": outcome.crowd_seconds,
                  "timed_out": outcome.timed_out},
-        "pool": {"answers_needed": outcome.needed, "status_before": outcome.pool_before.status,
+        "pool": {"answers_needed": outcome.needed, "answers_before": outcome.before,
+                 "status_before": outcome.pool_before.status,
                  "status_after": pool_after.status, "last_close_reason": pool_after.last_close_reason},
         "aggregation": aggregation,
         "members": [{"id": worker.user_id, "number": worker.member.number, "spammer": worker.member.spammer,
                      "accuracy": worker.member.accuracy, "suites": worker.suites, "answers": worker.answers,
-                     "expired": worker.expired, "stopped": worker.stopped, "banned_by": worker.banned_by}
+                     "expired": worker.expired, "given_back": worker.given_back, "stopped": worker.stopped, "banned_by": worker.banned_by}
                     for worker in outcome.workers],
     }
 
@@ -105,6 +106,7 @@ def _group(group: str, workers: list[Worker], general_answers: int, raw: dict[st
         "general_answers": general_answers,
         "raw_accuracy": raw["accuracy"], "raw_compared": raw["compared"], "raw_correct": raw["correct"],
         "expired": sum(worker.expired for worker in workers),
+        "given_back": sum(worker.given_back for worker in workers),
         "banned": sum(1 for worker in workers if worker.banned_by),
         "stopped": dict(sorted(Counter(worker.stopped for worker in workers).items())),
     }
@@ -157,6 +159,8 @@ def table(found: Mapping[str, Any]) -> str:
             row("raw accuracy, general tasks", lambda g: _percent(g["raw_accuracy"]))]
     if groups["all"]["expired"]:
         rows.append(row("suites expired before the submit", lambda g: _count(g["expired"])))
+    if groups["all"]["given_back"]:
+        rows.append(row("suites given back at --timeout", lambda g: _count(g["given_back"])))
     rows.append(row("banned", lambda g: _count(g["banned"])))
     rows.extend([f"  by {rule}", *(_count(counts[group]) for group in GROUPS)]
                 for rule, counts in found["bans_by_rule"].items())
@@ -176,11 +180,13 @@ def _summary(found: Mapping[str, Any], pool: Mapping[str, Any]) -> list[tuple[st
                                      and pool["last_close_reason"] else "")
     closed = (f", seen closed at {_seconds(time['seconds_to_close'])}" if time["seconds_to_close"] is not None
               else "")
-    stopped = "; stopped by --timeout" if time["timed_out"] else ""
+    stopped = " (--timeout)" if time["timed_out"] else ""
     finished = (f"{_seconds(time['seconds_to_last_answer'])} to the last answer{closed}; "
                 f"the crowd stopped at {_seconds(time['crowd_seconds'])}{stopped}")
     given = (f"{status}; {found['groups']['all']['general_answers']:,} general answers given of "
              f"{pool['answers_needed']:,} needed")
+    if pool["answers_before"]:
+        given += f"; {pool['answers_before']:,} were there before the crowd (aggregation counts them)"
     rows = [("time to complete", finished), ("pool", given)]
     for method, result in found["aggregation"].items():
         name = METHOD_NAMES.get(method, method)

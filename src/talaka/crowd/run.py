@@ -47,7 +47,7 @@ DEFAULT_ACCURACY: Final = Accuracy("uniform", 0.7, 0.95)
 NOTHING_LEFT: Final = "nothing left for them"
 POOL_CLOSED: Final = "the pool closed"
 BANNED: Final = "banned"
-TIMED_OUT: Final = "stopped by --timeout"
+TIMED_OUT: Final = "by --timeout"
 REFUSALS: Final = {"RESTRICTED": BANNED, "FILTER": "refused by the pool's filter",
                    "TRAINING_REQUIRED": "a training required"}
 
@@ -84,6 +84,8 @@ class Worker:
     answers: int = 0
     expired: int = 0
     """suites whose submit came too late (the suite had expired or was no longer ACTIVE)"""
+    given_back: int = 0
+    """suites skipped because `--timeout` stopped the crowd while the performer looked at them"""
     stopped: str = ""
     banned_by: list[str] = field(default_factory=list)
     """the rules whose restrictions this performer got, labelled by `rule_labels`"""
@@ -114,6 +116,8 @@ class Outcome:
     """(member number, task id, label) of every answer the server took"""
     needed: int
     """general answers the pool still needed when the crowd started"""
+    before: int
+    """general answers the pool held (or had handed out) before the crowd started: aggregation counts them"""
     seconds_to_last_answer: float | None
     seconds_to_close: float | None
     crowd_seconds: float
@@ -162,7 +166,7 @@ async def simulate(options: Options, url: str, token: str) -> Outcome:
         if not truths.general:
             raise SimulationError(f"pool {options.pool_id} has no general tasks (tasks without known solutions) "
                                   "to work on; upload some first")
-        needed = _answers_needed(tasks, pool)
+        needed, before = _overlap_counts(tasks, pool)
         members = make_crowd(options.performers, options.spammer_share, options.accuracy, options.seed)
         workers = await _new_performers(url, token, members, options.pool_id)
         crowd = Crowd(url, options, workers, truths, name, labels, Progress(options.progress))
@@ -175,7 +179,7 @@ async def simulate(options: Options, url: str, token: str) -> Outcome:
         aggregated = dict(zip(METHODS, await asyncio.gather(*(_aggregate(client, method, options.pool_id, name)
                                                                for method in METHODS)), strict=True))
         await _read_bans(client, workers, rule_labels(pool.quality_control))
-    return Outcome(options, pool, pool_after, name, labels, truths, workers, crowd.answers, needed,
+    return Outcome(options, pool, pool_after, name, labels, truths, workers, crowd.answers, needed, before,
                    crowd.since_start(crowd.last_answer), seconds_to_close, crowd.seconds,
                    timed_out, aggregated)
 
@@ -197,11 +201,19 @@ async def _workable_pool(client: AsyncClient, options: Options) -> Pool:
     raise SimulationError(f"pool {options.pool_id} is {pool.status}, so nobody can work in it; {how}")
 
 
-def _answers_needed(tasks: list[Task], pool: Pool) -> int:
-    """General answers still to give: the remaining overlap of every general task."""
+def _overlap_counts(tasks: list[Task], pool: Pool) -> tuple[int, int]:
+    """General answers still to give (the remaining overlap of every general task), and those given
+    (or being given) before the crowd came."""
     default = int((pool.defaults or {}).get("default_overlap_for_new_tasks") or 1)
-    return sum(task.remaining_overlap if task.remaining_overlap is not None else (task.overlap or default)
-               for task in tasks if not task.known_solutions and not task.infinite_overlap)
+    needed = before = 0
+    for task in tasks:
+        if task.known_solutions or task.infinite_overlap:
+            continue
+        overlap = task.overlap or default
+        remaining = overlap if task.remaining_overlap is None else task.remaining_overlap
+        needed += remaining
+        before += max(overlap - remaining, 0)
+    return needed, before
 
 
 async def _limited(calls: list[Callable[[], Awaitable[T]]]) -> list[T]:
@@ -319,7 +331,11 @@ class Crowd:
         worker.suites += 1
         seconds = suite_seconds(member, len(assignment.tasks), self.options.seconds_per_task)
         if seconds:
-            await asyncio.sleep(seconds)
+            try:
+                await asyncio.sleep(seconds)
+            except asyncio.CancelledError:
+                await self._give_back(worker, me, assignment.id)
+                raise
         given = [(task.id, answer(member, task.id, truth.get(task.id), self.labels, self.options.seed,
                                   known=task.id in truth)) for task in assignment.tasks]
         try:
@@ -335,6 +351,20 @@ class Crowd:
         self.answers.extend((member.number, task_id, label) for task_id, label in given)
         general = sum(1 for task_id, _ in given if task_id not in self.truths.control_set)
         self.progress.advance(general)
+
+    @staticmethod
+    async def _give_back(worker: Worker, me: AsyncPerformer, assignment_id: str) -> None:
+        """Skip a suite the crowd was stopped in the middle of, so that the pool is not left waiting
+        for it to expire; if the skip fails, it expires at its deadline all the same."""
+        import httpx
+
+        from talaka.client._exceptions import TalakaError
+
+        try:
+            await me.skip(assignment_id)
+        except (TalakaError, httpx.HTTPError):
+            return
+        worker.given_back += 1
 
 
 async def _watch_close(client: AsyncClient, pool: Pool, crowd: Crowd, needed: int) -> tuple[Pool, float | None]:
