@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, TypeVar
 
 import click
 
+from talaka.command_options import SERVER_URL_OPTION, TOKEN_OPTION
 from talaka.config import DEFAULT_DATABASE_URL, Settings
+from talaka.crowd.command import simulate
 from talaka.logs import configure_logging
 
 if TYPE_CHECKING:
@@ -170,10 +172,8 @@ def create_performer(name: str, languages: str, country: str | None, adult_allow
               help="Read column OLD as NEW (e.g. url=INPUT:image); OLD= skips the column; repeat for more")
 @click.option("--errors", "errors_path", type=click.Path(dir_okay=False), metavar="PATH",
               help="Where to write the invalid rows  [default: FILE.errors.tsv; talaka-upload.errors.tsv for -]")
-@click.option("--url", envvar="TALAKA_URL", default="http://127.0.0.1:8000", show_default=True, metavar="URL",
-              help="The server (env TALAKA_URL)")
-@click.option("--token", envvar="TALAKA_TOKEN", required=True, metavar="TOKEN",
-              help="An API token (env TALAKA_TOKEN)")
+@SERVER_URL_OPTION
+@TOKEN_OPTION
 def upload(file: str, pool_id: str, allow_defaults: bool, open_pool: bool, skip_invalid: bool,
            file_format: str | None, renames: tuple[str, ...], errors_path: str | None, url: str, token: str) -> None:
     """Upload a task file (TSV, CSV or JSON lines) into a pool; safe to stop and run again.
@@ -273,10 +273,8 @@ def _run_upload(file: str, options: UploadOptions, errors_path: str | None, url:
               show_default=True, help="TSV as get_assignments_df reads it, CSV, or JSON lines")
 @click.option("-o", "--output", default="-", show_default=True, metavar="FILE",
               help="Where to write (- for standard output)")
-@click.option("--url", envvar="TALAKA_URL", default="http://127.0.0.1:8000", show_default=True, metavar="URL",
-              help="The server (env TALAKA_URL)")
-@click.option("--token", envvar="TALAKA_TOKEN", required=True, metavar="TOKEN",
-              help="An API token (env TALAKA_TOKEN)")
+@SERVER_URL_OPTION
+@TOKEN_OPTION
 def results(pool_id: str, aggregate: str | None, fields: tuple[str, ...], skill_id: str | None, statuses: str,
             file_format: str, output: str, url: str, token: str) -> None:
     """Write a pool's answers, or one aggregated answer per task, to a file.
@@ -317,3 +315,6 @@ def results(pool_id: str, aggregate: str | None, fields: tuple[str, ...], skill_
         sys.exit(2)
     noun = "tasks" if aggregate else "answers"
     click.echo(f"Wrote {rows} {noun} of pool {pool_id}" + ("" if output == "-" else f" to {output}"), err=True)
+
+
+main.add_command(simulate)

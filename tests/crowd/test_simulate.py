@@ -1,4 +1,4 @@
-"""`talaka simulate` (run as `python -m talaka.crowd`, a real process) against a real server.
+"""`talaka simulate` (a real process) against a real server.
 
 The acceptance run: 50 performers, 10% of them spammers, work a 10,000-task pool at overlap 3; the
 accuracies it reports for majority vote, Dawid-Skene and the raw answers must equal the ones
@@ -59,7 +59,7 @@ def new_pool(client: talaka.Client, *, general: int, control: int, overlap: int,
 
 
 def simulate(server: ServerProcess, pool_id: str, json_path: Path, *options: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "talaka.crowd", pool_id, "--json", str(json_path), *options],
+    return subprocess.run([sys.executable, "-m", "talaka", "simulate", pool_id, "--json", str(json_path), *options],
                           capture_output=True, text=True, timeout=RUN_SECONDS,
                           env={**os.environ, "TALAKA_URL": server.url, "TALAKA_TOKEN": server.token})
 

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from talaka.command_options import SERVER_URL_OPTION, TOKEN_OPTION
+
 if TYPE_CHECKING:
     from talaka.crowd.behaviour import Accuracy
     from talaka.crowd.run import Options
@@ -58,10 +60,8 @@ def _truth(context: click.Context, parameter: click.Parameter, value: str | None
 @click.option("--open-pool", is_flag=True, help="Open the pool first if it is closed")
 @click.option("--progress/--no-progress", default=None,
               help="A progress bar on stderr  [default: when stderr is a terminal]")
-@click.option("--url", envvar="TALAKA_URL", default="http://127.0.0.1:8000", show_default=True, metavar="URL",
-              help="The server (env TALAKA_URL)")
-@click.option("--token", envvar="TALAKA_TOKEN", required=True, metavar="TOKEN",
-              help="The pool owner's API token (env TALAKA_TOKEN)")
+@SERVER_URL_OPTION
+@TOKEN_OPTION
 def simulate(pool_id: str, performers: int, accuracy: Accuracy, spammer_share: float, seconds_per_task: float,
              truth_file: TruthFile | None, field: str | None, seed: int, json_path: str | None,
              timeout: float | None, open_pool: bool, progress: bool | None, url: str, token: str) -> None:
