@@ -1,9 +1,10 @@
 """The background operation runner.
 
 Operations too large to answer at once (task creation, aggregation) are committed with their
-request body before the 202, then run here. Runners claim operations through the store with a lease, so any number of them,
-in any number of processes sharing one database, run each operation once: one whose runner died
-is taken over when its lease expires, from its last committed chunk.
+request body before the 202, then run here. Runners claim operations through the store with a
+lease, so any number of them, in any number of processes sharing one database, run each operation
+once: one whose runner died is taken over when its lease expires, from its last committed chunk
+(an aggregation starts again from the answers).
 """
 
 from __future__ import annotations
