@@ -217,15 +217,16 @@ PEAK_OF: Final = """
 import os, resource, sys
 pid = os.posix_spawn(sys.argv[2], sys.argv[2:], os.environ)
 status = os.waitpid(pid, 0)[1]
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
 with open(sys.argv[1], "w") as peak:
-    peak.write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+    peak.write(f"{usage.ru_maxrss} {usage.ru_utime + usage.ru_stime}")
 sys.exit(os.waitstatus_to_exitcode(status))
 """
-"""Runs a command and writes its peak RSS (KiB) to a file. Linux carries a process's peak RSS across
-`exec` from the memory it had before, and a child started from this benchmark (a fork or vfork of a
-process holding two million-row DataFrames) begins inside this process's memory: its `ru_maxrss`
-would be this process's size. Started from this small interpreter instead, its peak is its own
-(at least the ~10 MB this one holds, far below what is measured)."""
+"""Runs a command and writes its peak RSS (KiB) and CPU seconds to a file. Linux carries a process's
+peak RSS across `exec` from the memory it had before, and a child started from this benchmark (a
+fork or vfork of a process holding two million-row DataFrames) begins inside this process's
+memory: its `ru_maxrss` would be this process's size. Started from this small interpreter
+instead, its peak is its own (at least the ~10 MB this one holds, far below what is measured)."""
 
 
 def reset_peak(pid: int) -> None:
@@ -234,10 +235,22 @@ def reset_peak(pid: int) -> None:
         Path(f"/proc/{process}/clear_refs").write_text("5")
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time the server's processes have used so far (user and system): the server's share of a
+    run, beside the client's, on cores they share."""
+    ticks = 0
+    for process in server_pids(pid):
+        fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 @dataclass
 class Run:
     name: str
     seconds: float
+    cpu_seconds: float
+    server_cpu_seconds: float
     peak_mb: float
     server_peak_mb: float
     rows: int
@@ -260,6 +273,7 @@ def talaka_results(server: ServerProcess, pool_id: str, folder: Path, name: str,
                "--url", server.url]
     log = folder / "results.stderr"
     reset_peak(server.process.pid)
+    server_cpu = cpu_seconds(server.process.pid)
     started = time.perf_counter()
     env = {**os.environ, "TALAKA_TOKEN": server.token}
     with log.open("wb") as stderr:
@@ -270,8 +284,9 @@ def talaka_results(server: ServerProcess, pool_id: str, folder: Path, name: str,
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} exited {done.returncode}: {said}")
     rows = int(said.rsplit("Wrote ", 1)[1].split()[0])
-    run = Run(name, seconds, int(peak.read_text()) / 1024, rss_mb(server.process.pid, "VmHWM:"), rows,
-              target.stat().st_size)
+    peak_kib, cpu = peak.read_text().split()
+    run = Run(name, seconds, float(cpu), cpu_seconds(server.process.pid) - server_cpu, int(peak_kib) / 1024,
+              rss_mb(server.process.pid, "VmHWM:"), rows, target.stat().st_size)
     return run, target
 
 
@@ -359,13 +374,14 @@ def print_report(report: dict[str, Any]) -> None:
     print(f"\n{report['backend']}: pool {build['pool_id']}, {build['tasks']:,} tasks at overlap "
           f"{build['overlap']}, {build['answers']:,} answers from {build['performers']} performers "
           f"({build['answers_per_second']:,.0f} answers/s while built)")
-    print(f"\n| run | seconds | rows | MB written | peak RSS | server peak | under {TARGET_MB:.0f} MB "
-          "| accuracy |")
-    print("|---|---|---|---|---|---|---|---|")
+    print(f"\n| run | seconds | CPU s, client / server | rows | MB written | peak RSS | server peak "
+          f"| under {TARGET_MB:.0f} MB | accuracy |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for run in runs:
         right = "" if run["accuracy"] is None else f"{run['accuracy']:.4f}"
         met = "yes" if run["met"] else "**no**"
-        print(f"| `{run['name']}` | {run['seconds']:.1f} | {run['rows']:,} | {run['bytes'] / 2**20:,.0f} | "
+        print(f"| `{run['name']}` | {run['seconds']:.1f} | {run['cpu_seconds']:.1f} / "
+              f"{run['server_cpu_seconds']:.1f} | {run['rows']:,} | {run['bytes'] / 2**20:,.0f} | "
               f"{run['peak_mb']:.0f} MB | {run['server_peak_mb']:.0f} MB | {met} | {right} |")
     read = report["read_back"]
     print(f"\nTSV read back by pandas: {read['rows']:,} rows, get_assignments_df {read['reference_rows']:,}; "
@@ -374,12 +390,12 @@ def print_report(report: dict[str, Any]) -> None:
         print(f"  TSV columns:                {read['columns']}\n"
               f"  get_assignments_df columns: {read['reference_columns']}")
     print("\n| server aggregation | until SUCCESS | operation | server RSS before | peak before "
-          "| peak during |")
-    print("|---|---|---|---|---|---|")
+          "| peak during | RSS after |")
+    print("|---|---|---|---|---|---|---|")
     for done in report["server_aggregation"]:
         print(f"| {done['method']} | {done['seconds']:.1f} s | {done['operation_seconds']:.1f} s | "
               f"{done['server_rss_before_mb']:.0f} MB | {done['server_peak_before_mb']:.0f} MB | "
-              f"{done['server_peak_during_mb']:.0f} MB |")
+              f"{done['server_peak_during_mb']:.0f} MB | {done['server_rss_after_mb']:.0f} MB |")
 
 
 def main() -> None:
