@@ -18,15 +18,16 @@ steps need (token, pool id) are kept in DIR, and a later run with the same DIR m
 Then, on a freshly started server (so its memory figures are its own):
 
 - `talaka results POOL -o FILE` in TSV, CSV and JSON lines, each in a process of its own: wall
-  time, the process's peak RSS (`ru_maxrss` from `wait4`, so it is that process alone), rows and
-  bytes written, and the server's peak RSS while it answered (`VmHWM`, reset before each run
-  through `/proc/PID/clear_refs`). The target: under 150 MB for the `talaka results` process.
+  time, its CPU time and the server's over the run (the cores are shared, so wall time moves
+  with whatever else runs), the process's own peak RSS (see `PEAK_OF`), rows and bytes written,
+  and the server's peak RSS while it answered (`VmHWM`, reset before each run through
+  `/proc/PID/clear_refs`). The target: under 150 MB for the `talaka results` process.
 - The TSV read back with pandas (as `get_assignments_df` reads the export) beside
   `get_assignments_df(pool, status=[SUBMITTED, APPROVED, REJECTED])`: the same columns in the same
   order, the same rows, and whether every cell is equal.
 - Server-side aggregation, `aggregate_solutions_by_pool` (DAWID_SKENE, then MAJORITY_VOTE) and
   `wait_operation`: wall time until SUCCESS, the operation's own time (submitted to finished),
-  and the server's RSS before and its peak during the operation.
+  and the server's RSS before, its peak during and its RSS after the operation.
 - `talaka results POOL --aggregate dawid-skene --field result` (and majority-vote): time, peak
   RSS, and the accuracy of the labels written against the crowd's true labels.
 
