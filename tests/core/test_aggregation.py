@@ -62,7 +62,7 @@ def assert_agrees(probas: np.ndarray, expected: pd.DataFrame, table: AnswerTable
     assert (chosen[tied] == (np.abs(reference[tied] - top[tied]) <= 1e-12).argmax(axis=1)).all(), "first label"
 
 
-@settings(max_examples=12, deadline=None)
+@settings(max_examples=6, deadline=None)
 @given(seed=st.integers(0, 2**31), labels=st.integers(2, 5), overlap=st.integers(1, 5),
        golden_every=st.sampled_from([0, 7]))
 def test_dawid_skene_agrees_with_crowd_kit(seed: int, labels: int, overlap: int, golden_every: int) -> None:
@@ -77,7 +77,7 @@ def test_dawid_skene_agrees_with_crowd_kit(seed: int, labels: int, overlap: int,
     assert_agrees(probas, expected, table, values)
 
 
-@settings(max_examples=12, deadline=None)
+@settings(max_examples=8, deadline=None)
 @given(seed=st.integers(0, 2**31), labels=st.integers(2, 5), overlap=st.integers(1, 6))
 def test_majority_vote_agrees_with_crowd_kit(seed: int, labels: int, overlap: int) -> None:
     frame, golden, _ = crowd(seed, 300, 30, labels, overlap)
@@ -87,7 +87,7 @@ def test_majority_vote_agrees_with_crowd_kit(seed: int, labels: int, overlap: in
                   values)
 
 
-@settings(max_examples=8, deadline=None)
+@settings(max_examples=5, deadline=None)
 @given(seed=st.integers(0, 2**31))
 def test_weighted_vote_agrees_with_crowd_kit_given_skills(seed: int) -> None:
     frame, golden, _ = crowd(seed, 200, 20, 3, 3)

@@ -8,7 +8,7 @@ pages its results by task id, as toloka-kit's `get_aggregated_solutions` reads t
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 from starlette.requests import Request
@@ -25,11 +25,13 @@ from talaka.core.aggregation.request import (
     check_fields,
     check_request,
 )
-from talaka.core.aggregation.solutions import Solution, aggregate
 from talaka.core.errors import ConflictProblem
 from talaka.core.ids import new_operation_id, parse_operation_id, parse_task_id
 from talaka.core.timefmt import now_text
 from talaka.store.base import OperationRecord, Requester
+
+if TYPE_CHECKING:
+    from talaka.core.aggregation.solutions import Solution
 
 MAX_REQUEST_BYTES = 64 * 1024
 
@@ -72,6 +74,8 @@ async def aggregate_by_pool(request: Request) -> Response:
 
 
 async def aggregate_by_task(request: Request) -> Response:
+    from talaka.core.aggregation.solutions import aggregate  # NumPy loads with the first aggregation
+
     api, requester = await authorized(request)
     wanted = await _checked(api, requester, await read_object(request, MAX_REQUEST_BYTES, "aggregation request"),
                             by_task=True)

@@ -12,15 +12,18 @@ import logging
 import time
 from concurrent.futures import Executor
 from functools import partial
+from typing import TYPE_CHECKING
 
 import msgspec
 
 from talaka.core.aggregation.request import WEIGHTED_DYNAMIC_OVERLAP, AggregationRequest
-from talaka.core.aggregation.solutions import Solution, aggregate
 from talaka.core.timefmt import now_text
 from talaka.ops.creation import Lease, off_loop
 from talaka.store.aggregation import wire_task_ids
 from talaka.store.base import OperationRecord, Store
+
+if TYPE_CHECKING:
+    from talaka.core.aggregation.solutions import Solution
 
 log = logging.getLogger("talaka.ops")
 RESULT_CHUNK = 20_000
@@ -34,6 +37,8 @@ class Aggregator:
         self.executor = executor
 
     async def run(self, record: OperationRecord, payload: bytes, lease: Lease) -> None:
+        from talaka.core.aggregation.solutions import aggregate  # NumPy loads with the first aggregation
+
         request = msgspec.json.decode(payload, type=AggregationRequest)
         record.status, record.started, record.progress = "RUNNING", record.started or now_text(), 0
         await self._advance(record, lease)

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from talaka.core.aggregation import AnswerTable
 from talaka.core.aggregation.request import answer_value
 from talaka.core.ids import task_id
 from talaka.store import base
@@ -23,6 +22,7 @@ from talaka.store.dbapi import Connection, Dialect, slots
 from talaka.store.search import Search, render
 
 if TYPE_CHECKING:
+    from talaka.core.aggregation.answers import AnswerTable
     from talaka.store.base import OperationRecord
 
 PAGE_ASSIGNMENTS = 2_000
@@ -51,6 +51,8 @@ _canonical = msgspec.json.Encoder(order="sorted").encode
 
 def pool_answers(conn: Connection, d: Dialect, pool_id: int, fields: list[str]) -> AnswerTable:
     """Every counted answer of the pool, control tasks marked with their known answer."""
+    from talaka.core.aggregation.answers import AnswerTable  # NumPy loads with the first aggregation
+
     table = AnswerTable()
     suites: set[int] = set()
     after = 0
@@ -74,6 +76,8 @@ def pool_answers(conn: Connection, d: Dialect, pool_id: int, fields: list[str]) 
 
 def task_answers(conn: Connection, d: Dialect, pool_id: int, seq: int, fields: list[str]) -> AnswerTable | None:
     """The counted answers to one task of the pool (control or not); None when the pool has no such task."""
+    from talaka.core.aggregation.answers import AnswerTable
+
     if conn.execute(d.ag.TASK_IN_POOL, (seq, pool_id)).fetchone() is None:
         return None
     table = AnswerTable()
