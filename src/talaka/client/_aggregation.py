@@ -16,7 +16,6 @@ from talaka.client._core import (
     Call,
     Flow,
     Pages,
-    SearchPage,
     Settings,
     decode,
     encode,
@@ -95,18 +94,14 @@ def find_solutions(operation_id: str, filters: Mapping[str, Any], sort: str | No
 
 
 class SolutionPages(Pages[AggregatedSolution]):
-    """Every result of an aggregation in task id order: `sort=task_id`, then `task_id_gt` of the last one."""
+    """Every result of an aggregation in task id order: `sort=task_id`, then `task_id_gt` of the last one
+    (a solution's `id` is its task id)."""
+
+    after = "task_id_gt"
 
     def __init__(self, operation_id: str, batch_size: int | None) -> None:
         super().__init__(lambda filters, settings: find_solutions(operation_id, filters, "task_id", batch_size,
                                                                   settings), {})
-
-    def take(self, page: SearchPage[AggregatedSolution]) -> list[AggregatedSolution]:
-        last = page.items[-1].task_id if page.items else None
-        self.more = page.has_more and last is not None
-        if last is not None:
-            self.filters["task_id_gt"] = last
-        return list(page.items)
 
 
 def solutions_df(solutions: Iterable[AggregatedSolution]) -> DataFrame:

@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Final, Generic, Protocol, TypeVar
+from typing import Any, ClassVar, Final, Generic, Protocol, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -530,6 +530,9 @@ Search = Callable[[Mapping[str, Any], Settings], Flow[SearchPage[ItemT]]]
 class Pages(Generic[ItemT]):
     """Paging of every `get_*s` iterator: `sort=id`, then `id_gt` of the last item seen, while `has_more`."""
 
+    after: ClassVar[str] = "id_gt"
+    """the filter that starts the next page after the last item's id"""
+
     def __init__(self, search: Search[ItemT], filters: Mapping[str, Any]) -> None:
         self.search = search
         self.filters: dict[str, Any] = {**filters}
@@ -543,7 +546,7 @@ class Pages(Generic[ItemT]):
         last = page.items[-1].id if page.items else None
         self.more = page.has_more and last is not None
         if last is not None:
-            self.filters["id_gt"] = last
+            self.filters[self.after] = last
         return list(page.items)
 
 
