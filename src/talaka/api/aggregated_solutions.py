@@ -50,7 +50,7 @@ async def _checked(api: Api, requester: Requester, body: dict[str, Any], *, by_t
     if errors:
         raise validation_error(errors, "aggregation request")
     skill_id = request.answer_weight_skill_id
-    if skill_id is not None and not await api.store.owns_skill(requester.id, skill_id):
+    if skill_id is not None and await api.store.get_skill(requester.id, skill_id) is None:
         raise not_found("skill", str(skill_id))
     return request
 

@@ -20,6 +20,11 @@ def task_id(pool_id: int, seq: int) -> str:
     return f"{pool_id:010x}--{seq:024x}"
 
 
+def suite_task_id(pool_id: int, suite_seq: int, position: int) -> str:
+    """A task inside a task suite: the suite's id and the task's position in it."""
+    return f"{task_id(pool_id, suite_seq)}-{position}"
+
+
 def parse_task_id(value: str) -> tuple[int, int] | None:
     """Return `(pool_id, seq)`, or None when `value` is not in the task id format."""
     match = _TASK_ID.match(value)

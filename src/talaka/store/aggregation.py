@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from talaka.core.aggregation.request import answer_value
-from talaka.core.ids import task_id
+from talaka.core.ids import suite_task_id, task_id
 from talaka.store import base
 from talaka.store.dbapi import Connection, Dialect, slots
 from talaka.store.search import Search, render
@@ -118,7 +118,7 @@ def wire_task_ids(pool_id: int, keys: Sequence[Hashable]) -> list[str]:
     ids = []
     for key in keys:
         if isinstance(key, tuple):
-            ids.append(f"{task_id(pool_id, key[0])}-{key[1]}")
+            ids.append(suite_task_id(pool_id, *key))
         else:
             assert isinstance(key, int), key
             ids.append(task_id(pool_id, key))
@@ -158,6 +158,3 @@ def results_page(conn: Connection, d: Dialect, op_no: int, search: Search) -> tu
     found = [(str(task), float(confidence), bytes(values)) for task, confidence, values in rows[:search.limit]]
     return found, len(rows) > search.limit
 
-
-def owns_skill(conn: Connection, d: Dialect, requester_id: int, skill_id: int) -> bool:
-    return conn.execute(d.ag.OWNED_SKILL, (skill_id, requester_id)).fetchone() is not None

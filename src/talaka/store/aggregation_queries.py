@@ -20,7 +20,6 @@ class AggregationQueries(Statements):
     TASK_IN_POOL: str = "SELECT golden, body FROM tasks WHERE seq = ? AND pool_id = ?"
     SUITE_BODIES: str = "SELECT seq, body FROM task_suites WHERE seq IN ({slots})"
     SKILL_VALUES: str = "SELECT performer_no, value FROM user_skills WHERE skill_id = ?"
-    OWNED_SKILL: str = "SELECT 1 FROM skills WHERE id = ? AND requester_id = ?"
     DROP_RESULTS: str = "DELETE FROM aggregated_solutions WHERE op_no = ?"
     INSERT_RESULT: str = ("INSERT INTO aggregated_solutions (op_no, task_id, confidence, output_values) "
                           "VALUES (?, ?, ?, ?)")

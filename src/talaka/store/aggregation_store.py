@@ -33,9 +33,6 @@ class AggregationStore(Protocol):
     async def skill_values(self, skill_id: int) -> dict[int, float]:
         return await self.engine.read(aggregation.skill_values, self.d, skill_id)
 
-    async def owns_skill(self, requester_id: int, skill_id: int) -> bool:
-        return await self.engine.read(aggregation.owns_skill, self.d, requester_id, skill_id)
-
     async def advance_operation(self, record: OperationRecord, lease_owner: str, lease_until: float) -> None:
         """Write a running operation's status and progress and renew its lease (`LeaseLost` if it
         was taken over)."""

@@ -22,7 +22,7 @@ from typing import Any
 import msgspec
 
 from talaka.core.assignments import AssignedTask, AssignmentRecord, check_submission, same_solutions
-from talaka.core.ids import task_id
+from talaka.core.ids import suite_task_id, task_id
 from talaka.core.mixer import ONE_TASK_A_SUITE, MixerConfig
 from talaka.core.pool_plan import PoolPlan
 from talaka.core.pools import pool_body_with_status
@@ -229,11 +229,10 @@ def _issue_suite(conn: Connection, d: Dialect, performer_no: int, performer_id: 
 
 def suite_tasks(pool_id: int, suite_seq: int, body: bytes) -> list[AssignedTask]:
     """The tasks inside a task suite, each with an id made of the suite's and its position."""
-    suite_id = task_id(pool_id, suite_seq)
     tasks = []
     for index, task in enumerate(_decode(body).get("tasks") or []):
-        task_body = {"pool_id": str(pool_id), **task}
-        tasks.append(AssignedTask(f"{suite_id}-{index}", with_id(f"{suite_id}-{index}", _encode(task_body))))
+        identifier = suite_task_id(pool_id, suite_seq, index)
+        tasks.append(AssignedTask(identifier, with_id(identifier, _encode({"pool_id": str(pool_id), **task}))))
     return tasks
 
 
