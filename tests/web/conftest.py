@@ -28,6 +28,7 @@ from talaka.config import Settings
 from talaka.store import open_store
 from tests.support.databases import BACKENDS, fresh_database
 from tests.support.server import free_port
+from tests.web.media import MediaServer, serve_media
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -119,6 +120,62 @@ def _serve(database_url: str) -> Iterator[WebServer]:
     yield WebServer(f"http://127.0.0.1:{port}", *tokens)
     server.should_exit = True
     thread.join(30)
+
+
+@pytest.fixture(scope="session")
+def sqlite_web_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebServer]:
+    """The server on SQLite only, for tests of what the page draws: the backends are the API's
+    concern and are tested there, so drawing every component twice would only cost CI time."""
+    folder = tmp_path_factory.mktemp("web-server-pages")
+    with fresh_database("sqlite", folder) as database_url:
+        yield from _serve(database_url)
+
+
+@pytest.fixture(scope="session")
+def media() -> Iterator[MediaServer]:
+    """Images, sound and frames for tasks, from another origin than the server's."""
+    with serve_media() as server:
+        yield server
+
+
+@dataclass(frozen=True)
+class Performer:
+    id: str
+    name: str
+    token: str
+
+
+def create_performer(server: WebServer, name: str, *, token: str | None = None, **profile: object) -> Performer:
+    """A new performer account made through the API (`POST /api/v1/performers`) by a requester."""
+    with server.api(token) as api:
+        response = api.post("/performers", json={"name": name, **profile})
+    assert response.status_code == 201, response.text
+    created = response.json()
+    return Performer(created["id"], name, created["token"])
+
+
+def sign_in_performer(page: Page, server: WebServer, performer: Performer) -> None:
+    """Sign in on `/work` with a performer token, and wait for the pools on offer."""
+    page.goto(server.url + "/work")
+    page.get_by_label("Performer token").fill(performer.token)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", name="Pools you can work in").wait_for()
+
+
+def assert_accessible(page: Page, what: str) -> None:
+    """axe-core's checks on the page as it is now: no serious or critical violation.
+
+    axe-core comes bundled in `axe-playwright-python`; it is injected by Playwright's evaluate,
+    which the page's Content-Security-Policy does not apply to.
+    """
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    bad = [violation for violation in results.response["violations"]
+           if violation.get("impact") in ("serious", "critical")]
+    details = [f"{violation['id']} ({violation['impact']}): {violation['help']} at "
+               f"{[node['target'] for node in violation['nodes']][:5]}" for violation in bad]
+    assert not bad, f"{what}: axe-core found serious or critical violations: {details}"
 
 
 @pytest.fixture(scope="session")
