@@ -14,8 +14,13 @@ PERFORMER_NAV = (("/work", "Tasks"), ("/work/history", "History"))
 
 
 def layout(title: str, script: str, main: str, data: dict[str, str] | None = None,
-           nav: tuple[tuple[str, str], ...] = REQUESTER_NAV, home: str = "/") -> str:
-    """A whole page: header with navigation and sign-out, then `main`, then the page's module."""
+           nav: tuple[tuple[str, str], ...] = REQUESTER_NAV, home: str = "/", styles: tuple[str, ...] = ()) -> str:
+    """A whole page: header with navigation and sign-out, then `main`, then the page's module.
+
+    Every page takes `talaka.css`; pages that draw more (tasks, review tables) add their own
+    stylesheets by name in `styles`.
+    """
+    sheets = "".join(f'\n<link rel="stylesheet" href="/static/{name}.css">' for name in styles)
     links = "".join(f'<li><a href="{href}">{escape(text)}</a></li>' for href, text in nav)
     attributes = "".join(f' data-{name}="{escape(value)}"' for name, value in (data or {}).items())
     return f"""<!doctype html>
@@ -25,7 +30,7 @@ def layout(title: str, script: str, main: str, data: dict[str, str] | None = Non
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{escape(title)} · Talaka</title>
 <link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
-<link rel="stylesheet" href="/static/talaka.css">
+<link rel="stylesheet" href="/static/talaka.css">{sheets}
 <script type="module" src="/static/{script}.js"></script>
 </head>
 <body{attributes}>
