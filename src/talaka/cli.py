@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, TypeVar
@@ -12,7 +13,9 @@ import click
 from talaka.command_options import SERVER_URL_OPTION, TOKEN_OPTION
 from talaka.config import DEFAULT_DATABASE_URL, Settings
 from talaka.crowd.command import simulate
-from talaka.logs import configure_logging
+from talaka.logs import LOG_FORMAT_ENV, LOG_FORMATS, configure_logging
+
+setup_log = logging.getLogger("talaka.setup")
 
 if TYPE_CHECKING:
     from talaka.client._upload import UploadOptions
@@ -62,6 +65,9 @@ def _first_requester(database_url: str) -> str | None:
 
 LOG_LEVEL_OPTION = click.option("--log-level", default="info", show_default=True,
                                 type=click.Choice(["debug", "info", "warning", "error"]))
+LOG_FORMAT_OPTION = click.option("--log-format", envvar=LOG_FORMAT_ENV, default="text", show_default=True,
+                                 type=click.Choice(LOG_FORMATS),
+                                 help=f"One line per event as text, or as a JSON object (also {LOG_FORMAT_ENV})")
 
 
 @main.command()
@@ -71,31 +77,34 @@ LOG_LEVEL_OPTION = click.option("--log-level", default="info", show_default=True
               help="Server processes sharing the port (use PostgreSQL for more than one)")
 @DATABASE_OPTION
 @LOG_LEVEL_OPTION
-def serve(host: str, port: int, workers: int, database_url: str, log_level: str) -> None:
+@LOG_FORMAT_OPTION
+def serve(host: str, port: int, workers: int, database_url: str, log_level: str, log_format: str) -> None:
     """Serve the API (HTTP/1.1) until interrupted; also runs background operations."""
     import uvicorn
 
-    configure_logging(log_level)
+    log_config = configure_logging(log_level, log_format)
     token = _first_requester(database_url)
     if token is not None:
-        click.echo("Created requester 'admin'. Its API token (shown only this once):", err=True)
+        # The token goes to stdout alone, never to the log (stderr), which log collectors keep.
+        setup_log.info("Created requester 'admin'; its API token is printed on stdout, only this once")
         click.echo(token)
-        click.echo(f"Use it as: curl -H 'Authorization: OAuth <token>' http://{host}:{port}/api/v1/requester",
-                   err=True)
+        setup_log.info("Use it as: curl -H 'Authorization: OAuth <token>' http://%s:%d/api/v1/requester", host, port)
     os.environ["TALAKA_DATABASE_URL"] = database_url
     uvicorn.run("talaka.api.app:app_from_env", factory=True, host=host, port=port, workers=workers,
-                loop="uvloop", http="httptools", access_log=False, log_level=log_level, lifespan="on",
+                loop="uvloop", http="httptools", access_log=False, log_level=log_level, log_config=log_config,
+                lifespan="on",
                 timeout_keep_alive=30)
 
 
 @main.command()
 @DATABASE_OPTION
 @LOG_LEVEL_OPTION
-def worker(database_url: str, log_level: str) -> None:
+@LOG_FORMAT_OPTION
+def worker(database_url: str, log_level: str, log_format: str) -> None:
     """Run background operations only (no HTTP), beside any number of servers on one database."""
     from talaka.ops.worker import run_worker
 
-    configure_logging(log_level)
+    configure_logging(log_level, log_format)
     asyncio.run(run_worker(Settings.from_env(database_url=database_url)))
 
 

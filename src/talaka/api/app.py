@@ -111,8 +111,13 @@ class RequestIds:
             raise
         finally:
             if log.isEnabledFor(logging.INFO):
-                log.info('%s %s %s %d %.1fms requester=%s', request_id, scope["method"], scope["path"], status,
-                         (time.perf_counter() - started) * 1000, state.get("requester_id", "-"))
+                duration_ms = round((time.perf_counter() - started) * 1000, 1)
+                requester = state.get("requester_id")
+                log.info("%s %s %s %d %.1fms requester=%s", request_id, scope["method"], scope["path"], status,
+                         duration_ms, requester or "-",
+                         extra={"request_id": request_id, "method": scope["method"], "path": scope["path"],
+                                "route": state.get("route"), "status": status, "duration_ms": duration_ms,
+                                "requester": requester})
 
 
 def app_from_env() -> ASGIApp:

@@ -40,6 +40,7 @@ def resource(path: str, **handlers: Handler) -> Route:
         handlers["HEAD"] = handlers["GET"]
 
     async def dispatch(request: Request) -> Response:
+        request.scope["state"]["route"] = request.scope.get("root_path", "") + path
         return await handlers[request.method](request)
 
     return Route(path, dispatch, methods=list(handlers))
