@@ -40,6 +40,11 @@ class WorkQueries(Statements):
         "AND pools.requester_id = ?)")
     RECENT_PERFORMERS: str = (PERFORMER_SELECT + " WHERE performers.no IN (SELECT performer_no FROM assignments "
                               "WHERE created >= ?)")
+    PERFORMERS_KNOWN_TO: str = (
+        PERFORMER_SELECT + " WHERE performers.id > ? AND (performers.created_by = ? OR EXISTS (SELECT 1 "
+        "FROM assignments AS a JOIN pools ON pools.id = a.pool_id WHERE a.performer_no = performers.no "
+        "AND pools.requester_id = ?)) ORDER BY performers.id LIMIT ?")
+    """A page of the performers `PERFORMER_KNOWN_TO` lets a requester see, by id."""
 
     POOL_FOR_WORK: str = (
         "SELECT pools.status, pools.revision, pools.project_id, pools.requester_id, pools.body, projects.body, "

@@ -51,6 +51,13 @@ class WorkStore(Protocol):
                                      (performer_no, requester_id, performer_no, requester_id))
         return row is not None
 
+    async def performers_known_to(self, requester_id: int, id_gt: str, limit: int) -> tuple[list[PerformerRecord], bool]:
+        """A page of the performers a requester created or has had work from, by id after `id_gt`,
+        and whether more follow."""
+        rows = await self.engine.read(fetch_all, self.d.w.PERFORMERS_KNOWN_TO,
+                                      (id_gt, requester_id, requester_id, limit + 1))
+        return [work_reads.performer_from_row(row) for row in rows[:limit]], len(rows) > limit
+
     async def recent_performers(self, since: str) -> list[PerformerRecord]:
         """Performers who took a task suite anywhere since `since`."""
         rows = await self.engine.read(fetch_all, self.d.w.RECENT_PERFORMERS, (since,))

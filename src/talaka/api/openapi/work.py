@@ -31,10 +31,12 @@ from talaka.api.openapi.schema import (
     nullable,
     obj,
     op,
+    page_of,
     query,
     ref,
     search_query,
 )
+from talaka.api.performers import DEFAULT_LIMIT, MAX_LIMIT
 from talaka.core.assignments import MAX_COMMENT, STATUSES
 from talaka.core.performers import MAX_NAME
 from talaka.core.tsv import ASSIGNMENT_FIELDS, DEFAULT_FIELDS, TSV_STATUSES
@@ -68,6 +70,10 @@ def performer_schemas() -> dict[str, Schema]:
                           "token": STRING | {"description": "The performer's token, shown here only"}},
                          ("id", "name", "languages", "country", "adult_allowed", "created", "token"),
                          extra=False),
+        "KnownPerformer": obj({"id": PERFORMER_ID, "name": STRING, **profile_properties(), "created": TIMESTAMP},
+                              ("id", "name", "languages", "country", "adult_allowed", "created"), extra=False,
+                              description="A performer you created or who worked in your pools; no token"),
+        "KnownPerformerPage": page_of("KnownPerformer"),
         "UserMetadata": obj({"id": PERFORMER_ID, **profile_properties(), "attributes": ANY_OBJECT},
                             ("id", "country", "languages", "adult_allowed", "attributes"), extra=False),
     }
@@ -156,7 +162,12 @@ def work_paths() -> dict[str, Schema]:
         f"{V1}/performers": {"post": op(
             "create_performer", "Talaka's extension: create a performer account and its token",
             {201: json_response("Created; the token is shown only here", ref("Performer"))},
-            body=ref("PerformerInput"))},
+            body=ref("PerformerInput")),
+            "get": op("find_performers", "Talaka's extension: the performers you created or who worked in your "
+                      "pools, by id", {200: json_response("A page", ref("KnownPerformerPage"))}, params=[
+                          query("id_gt", PERFORMER_ID, "Start after this performer id (the last of the page before)"),
+                          query("limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT,
+                                          "default": DEFAULT_LIMIT})])},
         f"{V1}/user-metadata/{{user_id}}": {"parameters": [ref("UserId", "parameters")], "get": op(
             "get_user_metadata", "A performer's profile (one you created or who worked in your pools)",
             {200: json_response("Found", ref("UserMetadata"))}, (404,))},
