@@ -22,6 +22,7 @@ from talaka.api import (
     aggregated_solutions,
     analytics,
     assignments,
+    health,
     openapi,
     operations,
     performers,
@@ -110,10 +111,11 @@ class RequestIds:
                 return  # `_crash` answered with the envelope and logged it; keep the connection
             raise
         finally:
-            if log.isEnabledFor(logging.INFO):
+            level = logging.DEBUG if scope["path"] in health.QUIET_PATHS else logging.INFO
+            if log.isEnabledFor(level):
                 duration_ms = round((time.perf_counter() - started) * 1000, 1)
                 requester = state.get("requester_id")
-                log.info("%s %s %s %d %.1fms requester=%s", request_id, scope["method"], scope["path"], status,
+                log.log(level, "%s %s %s %d %.1fms requester=%s", request_id, scope["method"], scope["path"], status,
                          duration_ms, requester or "-",
                          extra={"request_id": request_id, "method": scope["method"], "path": scope["path"],
                                 "route": state.get("route"), "status": status, "duration_ms": duration_ms,
@@ -158,7 +160,7 @@ def create_app(store: Store, settings: Settings) -> ASGIApp:
         routes=[Mount("/api/v1", app=v1), Mount("/api/performer/v1", app=performer_routes.router()),
                 Mount("/api/staging", app=Router(analytics.routes, redirect_slashes=False)),
                 Mount("/api/new/requester", app=Router(assignments.tsv_routes, redirect_slashes=False)),
-                *openapi.routes, *web.routes],
+                *health.routes, *openapi.routes, *web.routes],
         exception_handlers={TalakaProblem: _problem, HTTPException: _http_error, Exception: _crash},
         lifespan=lifespan)
     app.router.redirect_slashes = False

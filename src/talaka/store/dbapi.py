@@ -30,6 +30,8 @@ class Dialect(Protocol):
     qc: QualityQueries
     t: TrainingQueries
     ag: AggregationQueries
+    name: str
+    """`sqlite` or `postgres`: the folder of its migrations."""
     placeholder: str
     skips_locked: bool
     """Whether frontier reads skip rows other transactions have locked (PostgreSQL)."""

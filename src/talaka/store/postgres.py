@@ -76,6 +76,7 @@ def encode_copy(rows: list[Row], seqs: Sequence[int], op_no: int) -> bytes:
 
 
 class PostgresDialect:
+    name = "postgres"
     placeholder = "%s"
     skips_locked = True
     q = Queries().for_dialect(

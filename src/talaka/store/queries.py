@@ -31,6 +31,7 @@ class Queries(Statements):
     REQUESTER_FOR_TOKEN: str = ("SELECT requesters.id, requesters.name FROM tokens "
                                 "JOIN requesters ON requesters.id = tokens.requester_id WHERE tokens.hash = ?")
     COUNT_REQUESTERS: str = "SELECT count(*) FROM requesters"
+    SCHEMA_VERSION: str = "SELECT coalesce(max(version), 0) FROM schema_version"
 
     INSERT_PROJECT: str = ("INSERT INTO projects (requester_id, status, created, body) VALUES (?, ?, ?, ?) "
                            "RETURNING id")

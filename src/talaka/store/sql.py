@@ -38,6 +38,7 @@ from talaka.store.base import (
 from talaka.store.dbapi import Connection, Dialect, Engine, fetch_all, fetch_one, slots
 from talaka.store.queries import Queries
 from talaka.store.rules import build_pool_rules, log_item_created, log_item_failed
+from talaka.store.schema import latest_version
 from talaka.store.search import Search, render
 from talaka.store.training_store import TrainingStore
 from talaka.store.user_store import UserStore
@@ -82,6 +83,12 @@ class SqlStore(WorkStore, UserStore, TrainingStore, AggregationStore):
     async def count_requesters(self) -> int:
         row = await self.engine.read(fetch_one, self.q.COUNT_REQUESTERS, ())
         return int(row[0])
+
+    async def schema_versions(self) -> tuple[int, int]:
+        """`(the database's schema version, the version this code expects)`; a query, so it fails
+        when the database cannot be reached."""
+        row = await self.engine.read(fetch_one, self.q.SCHEMA_VERSION, ())
+        return int(row[0]), latest_version(self.d.name)
 
     async def create_project(self, requester_id: int, body: bytes, created: str) -> int:
         row = await self.engine.write(fetch_one, self.q.INSERT_PROJECT,

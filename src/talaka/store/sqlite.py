@@ -32,6 +32,7 @@ class SqliteDialect:
     qc: QualityQueries = QUALITY_SQLITE
     t: TrainingQueries = TRAININGS_SQLITE
     ag: AggregationQueries = AGGREGATION_SQLITE
+    name = "sqlite"
     placeholder = "?"
     skips_locked = False
 

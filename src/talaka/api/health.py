@@ -1,0 +1,62 @@
+"""`GET /health` and `GET /ready` for load balancers and orchestrators: no token, JSON, cheap.
+
+`/health` says the process answers, and nothing else: it touches no database, so a slow database
+never makes a load balancer kill a healthy process. `/ready` says this process can serve: the
+database answers within `READY_TIMEOUT_SECONDS` and its schema is the one this code was written
+for. A schema behind the code (a database restored from an older backup under a running server) or
+ahead of it (another process of a newer release migrated it: restart this one with that release)
+is not ready, so a rolling upgrade drains the old processes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import msgspec
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from talaka.api.context import Api
+from talaka.api.http import json_bytes
+
+READY_TIMEOUT_SECONDS = 2.0
+NO_STORE = {"Cache-Control": "no-store"}
+log = logging.getLogger("talaka.health")
+
+
+async def health(request: Request) -> Response:
+    return json_bytes(b'{"status":"ok"}', headers=NO_STORE)
+
+
+async def ready(request: Request) -> Response:
+    api: Api = request.app.state.api
+    try:
+        database, expected = await asyncio.wait_for(api.store.schema_versions(), READY_TIMEOUT_SECONDS)
+    except TimeoutError:
+        return _not_ready("database_unreachable",
+                          f"The database did not answer within {READY_TIMEOUT_SECONDS:g} s")
+    except Exception as error:  # any driver error means the same thing here: the database cannot serve
+        log.warning("readiness check failed: %s", error)
+        return _not_ready("database_unreachable", f"The database cannot be reached: {type(error).__name__}")
+    if database < expected:
+        return _not_ready("schema_behind", f"The database schema is version {database}; this server needs "
+                          f"{expected}: restart it (it migrates on start)", database, expected)
+    if database > expected:
+        return _not_ready("schema_ahead", f"The database schema is version {database}, newer than this "
+                          f"server's {expected}: restart it with the release that migrated the database",
+                          database, expected)
+    return json_bytes(msgspec.json.encode({"status": "ready", "schema_version": database}), headers=NO_STORE)
+
+
+def _not_ready(status: str, message: str, database: int | None = None, expected: int | None = None) -> Response:
+    body: dict[str, object] = {"status": status, "message": message}
+    if database is not None:
+        body.update(schema_version=database, expected_schema_version=expected)
+    return json_bytes(msgspec.json.encode(body), 503, headers=NO_STORE)
+
+
+routes = [Route("/health", health, methods=["GET", "HEAD"]), Route("/ready", ready, methods=["GET", "HEAD"])]
+QUIET_PATHS = frozenset({"/health", "/ready"})
+"""Polled every second by monitors: their requests are logged at debug level, not info."""
