@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
 import logging
 import os
+import shutil
+import tempfile
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, TypeVar
 
@@ -70,6 +73,22 @@ LOG_FORMAT_OPTION = click.option("--log-format", envvar=LOG_FORMAT_ENV, default=
                                  help=f"One line per event as text, or as a JSON object (also {LOG_FORMAT_ENV})")
 
 
+def _metrics_environment(token: str, open_to_all: bool, workers: int) -> None:
+    """Pass the metrics settings to the worker processes, and give processes that serve metrics
+    together a directory to count in (prometheus-client's multi-process mode), before anything
+    imports prometheus-client."""
+    if token:
+        os.environ["TALAKA_METRICS_TOKEN"] = token
+    elif open_to_all:
+        os.environ["TALAKA_METRICS"] = "open"
+    else:
+        return
+    if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        folder = tempfile.mkdtemp(prefix="talaka-metrics-")
+        atexit.register(shutil.rmtree, folder, True)
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on")
@@ -78,11 +97,17 @@ LOG_FORMAT_OPTION = click.option("--log-format", envvar=LOG_FORMAT_ENV, default=
 @DATABASE_OPTION
 @LOG_LEVEL_OPTION
 @LOG_FORMAT_OPTION
-def serve(host: str, port: int, workers: int, database_url: str, log_level: str, log_format: str) -> None:
+@click.option("--metrics-token", envvar="TALAKA_METRICS_TOKEN", default="", metavar="TOKEN",
+              help="Serve /metrics to scrapers sending 'Authorization: Bearer TOKEN' (env TALAKA_METRICS_TOKEN)")
+@click.option("--metrics-open", is_flag=True, envvar="TALAKA_METRICS_OPEN",
+              help="Serve /metrics without a token: only on a private network (env TALAKA_METRICS_OPEN=1)")
+def serve(host: str, port: int, workers: int, database_url: str, log_level: str, log_format: str,
+          metrics_token: str, metrics_open: bool) -> None:
     """Serve the API (HTTP/1.1) until interrupted; also runs background operations."""
     import uvicorn
 
     log_config = configure_logging(log_level, log_format)
+    _metrics_environment(metrics_token, metrics_open, workers)
     token = _first_requester(database_url)
     if token is not None:
         # The token goes to stdout alone, never to the log (stderr), which log collectors keep.

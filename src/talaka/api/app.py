@@ -23,6 +23,7 @@ from talaka.api import (
     analytics,
     assignments,
     health,
+    metrics,
     openapi,
     operations,
     performers,
@@ -40,6 +41,7 @@ from talaka.api.context import Api
 from talaka.api.performer import routes as performer_routes
 from talaka.config import Settings
 from talaka.core.errors import TalakaProblem
+from talaka.metrics import observe_request
 from talaka.ops.runner import build_runner
 from talaka.ops.sweeper import Sweeper
 from talaka.store.base import Store
@@ -81,6 +83,23 @@ async def _crash(request: Request, exc: Exception) -> Response:
     return Response(body, status_code=500, media_type="application/json")
 
 
+UNTEMPLATED = frozenset({"/health", "/ready", "/metrics", "/openapi.json"})
+
+
+def _route_label(scope: Scope, status: int) -> str:
+    """The route template for metrics (API routes record theirs), never a raw path, so that ids in
+    paths cannot grow the number of series."""
+    route = scope["state"].get("route")
+    if route:
+        return str(route)
+    path = scope["path"]
+    if path in UNTEMPLATED:
+        return str(path)
+    if path.startswith("/static/"):
+        return "/static/{name}"
+    return "unmatched" if status == 404 else "web"
+
+
 class RequestIds:
     """Give every request an id: in `scope["state"]`, in the `X-Request-Id` header and in the log line."""
 
@@ -111,9 +130,11 @@ class RequestIds:
                 return  # `_crash` answered with the envelope and logged it; keep the connection
             raise
         finally:
+            seconds = time.perf_counter() - started
+            observe_request(scope["method"], _route_label(scope, status), status, seconds)
             level = logging.DEBUG if scope["path"] in health.QUIET_PATHS else logging.INFO
             if log.isEnabledFor(level):
-                duration_ms = round((time.perf_counter() - started) * 1000, 1)
+                duration_ms = round(seconds * 1000, 1)
                 requester = state.get("requester_id")
                 log.log(level, "%s %s %s %d %.1fms requester=%s", request_id, scope["method"], scope["path"], status,
                          duration_ms, requester or "-",
@@ -160,7 +181,7 @@ def create_app(store: Store, settings: Settings) -> ASGIApp:
         routes=[Mount("/api/v1", app=v1), Mount("/api/performer/v1", app=performer_routes.router()),
                 Mount("/api/staging", app=Router(analytics.routes, redirect_slashes=False)),
                 Mount("/api/new/requester", app=Router(assignments.tsv_routes, redirect_slashes=False)),
-                *health.routes, *openapi.routes, *web.routes],
+                *health.routes, *metrics.routes, *openapi.routes, *web.routes],
         exception_handlers={TalakaProblem: _problem, HTTPException: _http_error, Exception: _crash},
         lifespan=lifespan)
     app.router.redirect_slashes = False

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 
+from talaka import metrics
 from talaka.api.auth import token_from_header, token_hash
 from talaka.api.http import check_params
 from talaka.api.performer.plans import PlanCache
@@ -88,6 +89,7 @@ class Api:
         headers = {"RateLimit-Limit": str(verdict.quota.limit), "RateLimit-Remaining": str(verdict.remaining),
                    "RateLimit-Reset": str(verdict.reset_seconds)}
         if not verdict.allowed:
+            metrics.QUOTA_REFUSALS.labels(verdict.quota.name).inc()
             raise TooManyRequestsProblem(
                 f"Too many task-creating requests: the limit is {verdict.quota.limit} a {verdict.quota.name}. "
                 f"Try again in {verdict.reset_seconds} s.",

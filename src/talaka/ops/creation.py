@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 import msgspec
 
+from talaka import metrics
 from talaka.core.batch import ITEM_IDX, POOL, SUITE, TASK, Decoded, Prepared, Row, prepare, tally
 from talaka.core.errors import ConflictProblem, FieldErrors
 from talaka.core.ids import new_operation_id
@@ -149,10 +150,12 @@ class Creator:
 
     async def _write(self, batch: BatchWrite) -> Sequence[int]:
         try:
-            return await self.store.write_batch(batch)
+            written = await self.store.write_batch(batch)
         except StaleRules:
             self.rules.forget(batch.requester_id, set(batch.revisions))
             raise
+        metrics.TASKS_CREATED.inc(len(batch.rows))
+        return written
 
     async def validate(self, requester_id: int, kind: str, decoded: Decoded, params: CreateParams) -> Prepared:
         """Validate without writing (the `dry_run` extension)."""

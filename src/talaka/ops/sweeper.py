@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from talaka import metrics
 from talaka.core.errors import StorageProblem
 from talaka.core.timefmt import now_text
 from talaka.store.base import Store
@@ -36,9 +37,13 @@ class Sweeper:
 
     async def sweep(self) -> None:
         """One pass; a full batch of expiries or acceptances is followed by another at once."""
-        while await self.store.expire_due(now_text()) or await self.store.accept_due(now_text()):
-            pass
+        while True:
+            expired = await self.store.expire_due(now_text())
+            metrics.SUITES_EXPIRED.inc(expired)
+            if not expired and not await self.store.accept_due(now_text()):
+                break
         for pool_id, reason in await self.store.close_finished_pools(now_text()):
+            metrics.POOLS_CLOSED.labels(reason).inc()
             log.info("pool %d closed: %s", pool_id, reason)
 
     async def _run(self) -> None:

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol, TypeVar
 
 from talaka.core.batch import Row
+from talaka.metrics import timed
 from talaka.store.aggregation_queries import AggregationQueries
 from talaka.store.frontier import Frontier
 from talaka.store.quality_queries import QualityQueries
@@ -59,6 +60,25 @@ class Engine(Protocol):
     def close(self) -> None: ...
     def read(self, function: Callable[..., T], *args: Any) -> Awaitable[T]: ...
     def write(self, function: Callable[..., T], *args: Any) -> Awaitable[T]: ...
+
+
+class TimedEngine:
+    """An engine whose every call is timed into the `talaka_database_seconds` histogram."""
+
+    def __init__(self, inner: Engine) -> None:
+        self.inner = inner
+
+    def start(self) -> None:
+        self.inner.start()
+
+    def close(self) -> None:
+        self.inner.close()
+
+    def read(self, function: Callable[..., T], *args: Any) -> Awaitable[T]:
+        return timed("read", self.inner.read(function, *args))
+
+    def write(self, function: Callable[..., T], *args: Any) -> Awaitable[T]:
+        return timed("write", self.inner.write(function, *args))
 
 
 def fetch_one(conn: Connection, sql: str, params: Sequence[Any]) -> Any:

@@ -32,6 +32,8 @@ class Queries(Statements):
                                 "JOIN requesters ON requesters.id = tokens.requester_id WHERE tokens.hash = ?")
     COUNT_REQUESTERS: str = "SELECT count(*) FROM requesters"
     SCHEMA_VERSION: str = "SELECT coalesce(max(version), 0) FROM schema_version"
+    UNFINISHED_OPERATIONS: str = ("SELECT status, count(*) FROM operations WHERE payload IS NOT NULL "
+                                  "GROUP BY status")
 
     INSERT_PROJECT: str = ("INSERT INTO projects (requester_id, status, created, body) VALUES (?, ?, ?, ?) "
                            "RETURNING id")

@@ -35,7 +35,7 @@ from talaka.store.base import (
     Requester,
     StaleRules,
 )
-from talaka.store.dbapi import Connection, Dialect, Engine, fetch_all, fetch_one, slots
+from talaka.store.dbapi import Connection, Dialect, Engine, TimedEngine, fetch_all, fetch_one, slots
 from talaka.store.queries import Queries
 from talaka.store.rules import build_pool_rules, log_item_created, log_item_failed
 from talaka.store.schema import latest_version
@@ -63,7 +63,7 @@ class SqlStore(WorkStore, UserStore, TrainingStore, AggregationStore):
     """Implements `talaka.store.base.Store` on an engine and a dialect."""
 
     def __init__(self, engine: Engine, dialect: Dialect) -> None:
-        self.engine = engine
+        self.engine: Engine = TimedEngine(engine)
         self.d = dialect
         self.q = dialect.q
 
@@ -89,6 +89,11 @@ class SqlStore(WorkStore, UserStore, TrainingStore, AggregationStore):
         when the database cannot be reached."""
         row = await self.engine.read(fetch_one, self.q.SCHEMA_VERSION, ())
         return int(row[0]), latest_version(self.d.name)
+
+    async def unfinished_operations(self) -> dict[str, int]:
+        """Operations still holding their request, by status (the partial index keeps it cheap)."""
+        rows = await self.engine.read(fetch_all, self.q.UNFINISHED_OPERATIONS, ())
+        return {str(status): int(count) for status, count in rows}
 
     async def create_project(self, requester_id: int, body: bytes, created: str) -> int:
         row = await self.engine.write(fetch_one, self.q.INSERT_PROJECT,

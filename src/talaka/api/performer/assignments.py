@@ -9,6 +9,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from talaka import metrics
 from talaka.api.context import Api
 from talaka.api.http import int_param, json_bytes, page, read_body, read_object, validation_error
 from talaka.api.performer.context import (
@@ -97,6 +98,8 @@ async def take(request: Request) -> Response:
             raise access_refused(outcome.refusal, outcome.training_pool_id)
         if outcome.refusal == REFUSED_NO_TASKS or outcome.record is None:
             raise no_tasks(pool_id)
+        if outcome.created:
+            metrics.SUITES_TAKEN.inc()
         return _answer(outcome.record, outcome.tasks, plan, 201 if outcome.created else 200)
     raise no_tasks(pool_id)
 
@@ -175,8 +178,9 @@ async def submit(request: Request) -> Response:
         raise not_yours(raw_id)
     body = await read_object(request, api.settings.max_performer_body_bytes, "submit")
     for _ in range(STALE_RETRIES):
+        now = now_text()
         try:
-            outcome = await api.store.submit(performer.no, performer.id, seq, plan, body, now_text())
+            outcome = await api.store.submit(performer.no, performer.id, seq, plan, body, now)
         except StalePlan:
             plan = await _plan(api, pool_id, stale=True)
             continue
@@ -184,6 +188,8 @@ async def submit(request: Request) -> Response:
             raise validation_error(outcome.errors, "submit")
         if outcome.refusal is not None or outcome.record is None:
             raise _refused(outcome, raw_id)
+        if outcome.record.submitted == now:  # not a repeat of a submit that went through before
+            metrics.SUITES_SUBMITTED.inc()
         return _answer(outcome.record, outcome.tasks, plan, feedback=outcome.feedback)
     raise ConflictProblem("The pool kept changing while the answers were being checked; try again",
                           code="CONFLICT_STATE")
