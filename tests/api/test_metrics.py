@@ -5,6 +5,7 @@ default, behind a token when asked; counters move as tasks are created and quota
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from prometheus_client.samples import Sample
 
-from tests.support.api import client, image_tasks, make_pool, post_tasks, wait_operation
+from tests.support.api import IMAGE_PROJECT, client, image_tasks, post_tasks, wait_operation
 from tests.support.databases import fresh_database
 from tests.support.server import ServerProcess
 
@@ -35,6 +36,37 @@ def scrape(url: str) -> list[Sample]:
     assert answer.status_code == 200, answer.text
     assert answer.headers["content-type"].startswith("text/plain; version=0.0.4")
     return samples(answer.text)
+
+
+def work_pool(api: httpx.Client) -> str:
+    """A pool of one-task suites that expire after a second."""
+    project = api.post("/projects", json=IMAGE_PROJECT).json()
+    pool = api.post("/pools", json={
+        "project_id": project["id"], "private_name": "metrics", "assignment_max_duration_seconds": 1,
+        "defaults": {"default_overlap_for_new_tasks": 1},
+        "mixer_config": {"real_tasks_count": 1, "golden_tasks_count": 0, "training_tasks_count": 0}})
+    assert pool.status_code == 201, pool.text
+    return str(pool.json()["id"])
+
+
+def work_loop(url: str, api: httpx.Client, pool_id: str) -> None:
+    """One suite submitted (twice: the repeat must not count), one left to expire."""
+    api.post(f"/pools/{pool_id}/open").raise_for_status()
+    for name in ("steady", "slow"):
+        token = api.post("/performers", json={"name": name}).json()["token"]
+        with httpx.Client(base_url=url + "/api/performer/v1", headers={"Authorization": f"OAuth {token}"},
+                          timeout=10) as performer:
+            taken = performer.post("/assignments", json={"pool_id": pool_id})
+            assert taken.status_code == 201, taken.text
+            if name == "steady":
+                body = {"solutions": [{"output_values": {"label": "cat"}}]}
+                for _ in range(2):
+                    assert performer.post(f"/assignments/{taken.json()['id']}/submit", json=body).status_code == 200
+            else:
+                deadline = time.monotonic() + 10
+                while performer.get(f"/assignments/{taken.json()['id']}").json()["status"] == "ACTIVE":
+                    assert time.monotonic() < deadline, "the suite did not expire"
+                    time.sleep(0.2)
 
 
 def test_metrics_are_off_by_default(tmp_path: Path) -> None:
@@ -59,12 +91,13 @@ def test_counters_follow_the_work(tmp_path: Path) -> None:
                                  timeout=10)]
             before = scrape(server.url)
             with client(server.url, server.token) as api:
-                pool_id = make_pool(api)
+                pool_id = work_pool(api)
                 answers = [post_tasks(api, image_tasks(pool_id, 25, prefix=f"batch{n}")) for n in range(QUOTA + 2)]
                 accepted = [answer for answer in answers if answer.status_code == 202]
                 for answer in accepted:
                     assert wait_operation(api, answer.json()["id"])["status"] == "SUCCESS"
                 missing = api.get("/pools/99999999")
+                work_loop(server.url, api, pool_id)
             after = scrape(server.url)
         finally:
             server.stop()
@@ -83,6 +116,9 @@ def test_counters_follow_the_work(tmp_path: Path) -> None:
     assert value(after, "talaka_http_request_duration_seconds_count", route="/api/v1/tasks") == QUOTA + 2
     assert value(after, "talaka_database_seconds_count", access="write") > value(before, "talaka_database_seconds_count",
                                                                                   access="write")
+    assert value(after, "talaka_suites_taken_total") == 2
+    assert value(after, "talaka_suites_submitted_total") == 1
+    assert value(after, "talaka_suites_expired_total") == 1
     assert value(after, "talaka_operations", status="PENDING") == 0
     assert any(sample.name == "talaka_operations" and sample.labels == {"status": "RUNNING"} for sample in after)
 
