@@ -9,6 +9,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 import click
@@ -143,6 +144,38 @@ def migrate(database_url: str) -> None:
 
     _with_store(database_url, nothing)
     click.echo(f"The database at {database_url} is up to date.")
+
+
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@DATABASE_OPTION
+def backup(path: Path, database_url: str) -> None:
+    """Copy a live SQLite database to PATH, consistent at one instant, while servers keep writing."""
+    from talaka.ops.backup import BackupProblem
+    from talaka.ops.backup import backup as run_backup
+
+    try:
+        report = run_backup(database_url, path)
+    except BackupProblem as problem:
+        raise click.ClickException(str(problem)) from None
+    click.echo(f"Backed up {report.tasks:,} tasks to {report.path} ({report.size_bytes / 1e6:,.1f} MB, "
+               f"checked) in {report.seconds:.1f} s", err=True)
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@DATABASE_OPTION
+def restore(path: Path, database_url: str) -> None:
+    """Replace the SQLite database with the backup at PATH (stop the servers and workers first)."""
+    from talaka.ops.backup import BackupProblem
+    from talaka.ops.backup import restore as run_restore
+
+    try:
+        report = run_restore(path, database_url)
+    except BackupProblem as problem:
+        raise click.ClickException(str(problem)) from None
+    click.echo(f"Restored {report.tasks:,} tasks into {report.path} in {report.seconds:.1f} s; "
+               "start the servers again (they migrate an older backup on start)", err=True)
 
 
 @main.group()
