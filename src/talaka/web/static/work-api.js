@@ -1,0 +1,164 @@
+// The performer API (/api/performer/v1) as the /work pages use it: the performer's token, calls,
+// and what the pages tell one another.
+//
+// The token lives in sessionStorage under a key of its own, apart from the requester's
+// ("talaka.token"), so one browser can be signed in as a requester and as a performer at once.
+// The sign-in form is on /work itself: the other /work pages send a signed-out visitor there.
+
+import { ApiError } from "./api.js";
+import { byId } from "./dom.js";
+
+const TOKEN_KEY = "talaka.performer-token";
+const NAME_KEY = "talaka.performer-name";
+const POOLS_KEY = "talaka.performer-pools";
+const FLASH_KEY = "talaka.performer-flash";
+const BASE = "/api/performer/v1";
+
+export function token() {
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
+export function performerName() {
+  return sessionStorage.getItem(NAME_KEY) || "";
+}
+
+// One call. Resolves to {status, data, headers}; rejects with api.js's ApiError, so pages read
+// `code`, `message` and `payload` of the error envelope the same way for both APIs.
+export async function call(method, path, { params, body, authToken } = {}) {
+  const headers = { Authorization: "OAuth " + (authToken ?? token() ?? "") };
+  const init = { method, headers, credentials: "omit", cache: "no-store" };
+  if (body !== undefined) {
+    headers["Content-Type"] = "application/json";
+    init.body = JSON.stringify(body);
+  }
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(params || {})) {
+    if (value !== undefined && value !== null && value !== "") search.set(name, String(value));
+  }
+  const query = search.toString();
+  let response;
+  try {
+    response = await fetch(BASE + path + (query ? "?" + query : ""), init);
+  } catch {
+    throw new ApiError(0, "NETWORK_ERROR", "Cannot reach the Talaka server: check your connection and try again.");
+  }
+  const text = await response.text();
+  let data = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    data = null;
+  }
+  if (response.ok) return { status: response.status, data, headers: response.headers };
+  const envelope = data && typeof data === "object" ? data : {};
+  const error = new ApiError(response.status, envelope.code || "HTTP_" + response.status,
+    envelope.message || `The server answered ${response.status} ${response.statusText}`.trim(),
+    envelope.payload ?? null, envelope.request_id || "", response.headers);
+  if (response.status === 401 && authToken === undefined) signOut("expired");
+  throw error;
+}
+
+export const get = (path, params) => call("GET", path, { params });
+export const post = (path, body) => call("POST", path, { body });
+
+// Check a token with GET /me; keep it only when the server accepts it.
+export async function signIn(candidate) {
+  const { data } = await call("GET", "/me", { authToken: candidate });
+  const name = data.name || "performer " + data.id;
+  sessionStorage.setItem(TOKEN_KEY, candidate);
+  sessionStorage.setItem(NAME_KEY, name);
+  return name;
+}
+
+// Forget the token and go to /work's sign-in form; `reason` is shown there. After an expired
+// token, /work sends the performer back to where they were once they sign in again.
+export function signOut(reason = "") {
+  sessionStorage.removeItem(TOKEN_KEY);
+  sessionStorage.removeItem(NAME_KEY);
+  const params = new URLSearchParams();
+  if (reason) params.set("reason", reason);
+  if (reason === "expired" && location.pathname !== "/work") params.set("next", location.pathname);
+  location.assign("/work?" + params.toString());
+}
+
+// The header's name and Sign out button, for the performer.
+export function showWho() {
+  byId("who-name").textContent = performerName();
+  byId("who").hidden = false;
+  byId("sign-out").addEventListener("click", () => signOut("signed-out"));
+}
+
+// Pages other than /work: without a token, go to /work's sign-in form and come back after.
+export function requirePerformer() {
+  if (token()) {
+    showWho();
+    return true;
+  }
+  location.replace("/work?next=" + encodeURIComponent(location.pathname));
+  return false;
+}
+
+// The pools' titles as the offers gave them, kept for the tab: a suite's page and the history
+// name pools that are no longer offered (their work is done) by what the performer saw.
+export function rememberOffers(offers) {
+  const known = knownPools();
+  for (const offer of offers) {
+    known[offer.pool_id] = { title: offer.title, project_id: offer.project_id, training: Boolean(offer.training) };
+  }
+  sessionStorage.setItem(POOLS_KEY, JSON.stringify(known));
+}
+
+export function knownPools() {
+  try {
+    return JSON.parse(sessionStorage.getItem(POOLS_KEY) || "{}") || {};
+  } catch {
+    return {};
+  }
+}
+
+export function poolTitle(poolId, projectId) {
+  const known = knownPools()[poolId];
+  if (known && known.title) return known.title;
+  return projectId ? `Pool ${poolId} (project ${projectId})` : `Pool ${poolId}`;
+}
+
+// A message for the next page this tab opens (after a submit, the page changes).
+export function flash(message, kind = "") {
+  sessionStorage.setItem(FLASH_KEY, JSON.stringify({ message, kind }));
+}
+
+export function takeFlash() {
+  const raw = sessionStorage.getItem(FLASH_KEY);
+  sessionStorage.removeItem(FLASH_KEY);
+  try {
+    return raw ? JSON.parse(raw) : null;
+  } catch {
+    return null;
+  }
+}
+
+const money = new Intl.NumberFormat("en", { minimumFractionDigits: 2, maximumFractionDigits: 4 });
+
+export function reward(value) {
+  return money.format(Number(value) || 0);
+}
+
+// Why a take was refused, in words; `training_pool_id` comes with TRAINING_REQUIRED.
+export function refusal(error) {
+  if (error.code === "NO_TASKS_AVAILABLE") {
+    return "No tasks left for you in this pool: others may be doing the last ones, or you have seen them all.";
+  }
+  const reason = error.payload && error.payload.reason;
+  if (error.status === 403 && reason === "FILTER") {
+    return "This pool is not for you: its requester offers it only to performers of another profile "
+      + "(languages, country or adult content).";
+  }
+  if (error.status === 403 && reason === "RESTRICTED") {
+    return "The requester has blocked you from this pool, for now or for good.";
+  }
+  if (error.status === 403 && reason === "TRAINING_REQUIRED") {
+    return "This pool needs its training first: pass it, then come back.";
+  }
+  if (error.status === 404) return "This pool is closed now: it takes no more answers.";
+  return error.message;
+}

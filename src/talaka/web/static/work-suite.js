@@ -1,0 +1,337 @@
+// /work/assignments/{id}: one task suite being done. The tasks (work-tasks.js), the instructions,
+// the reward, a countdown to the deadline; Submit, Skip; a training's hints; what comes after.
+//
+// After a submit the next suite of the same pool is taken at once, so a performer goes from suite
+// to suite without the mouse. When the deadline passes the answers are not sent (the server would
+// refuse them): the page says so and offers another suite.
+
+import { byId, failPage, h, plural, say, statusBadge, when } from "./dom.js";
+import { safeHtml } from "./task-view.js";
+import {
+  flash, get, knownPools, poolTitle, post, refusal, rememberOffers, requirePerformer, reward, takeFlash,
+} from "./work-api.js";
+import { TaskList, handlesEnter, hotkeyName, typingIn } from "./work-tasks.js";
+
+const assignmentId = document.body.dataset.assignmentId;
+const path = "/assignments/" + encodeURIComponent(assignmentId);
+const status = byId("page-status");
+const errors = byId("suite-errors");
+const notice = byId("suite-notice");
+const READ_KEY = "talaka.performer-read";
+const ENDED = {
+  SUBMITTED: "You submitted this suite: it waits for the requester's review.",
+  ACCEPTED: "The requester accepted this suite: its reward is yours.",
+  REJECTED: "The requester rejected this suite: it earns nothing.",
+  SKIPPED: "You skipped this suite: its tasks went to other performers.",
+  EXPIRED: "This suite expired before it was submitted: its answers were not sent.",
+};
+
+const tasks = new TaskList({
+  list: byId("tasks"), note: byId("tasks-fallback"), pager: byId("pager"), position: byId("pager-position"),
+  previous: byId("previous-task"), next: byId("next-task"),
+});
+let assignment = null;
+let phase = "loading"; // loading, working, sending, ended
+let deadline = 0;
+let ticker = null;
+let warned = false;
+
+// ------------------------------------------------------------------------------------ countdown
+
+// Wire times are naive UTC with microseconds; Date.parse wants at most milliseconds.
+function moment(text) {
+  const trimmed = text.replace(/(\.\d{3})\d+/, "$1");
+  return Date.parse(/Z$|[+-]\d\d:\d\d$/.test(trimmed) ? trimmed : trimmed + "Z");
+}
+
+function clock(milliseconds) {
+  const total = Math.ceil(milliseconds / 1000);
+  const hours = Math.floor(total / 3600);
+  const minutes = String(Math.floor((total % 3600) / 60)).padStart(2, "0");
+  const seconds = String(total % 60).padStart(2, "0");
+  return hours ? `${hours}:${minutes}:${seconds}` : `${minutes}:${seconds}`;
+}
+
+// The deadline on this browser's clock: the server's clock (its Date header) is trusted only when
+// the two disagree by more than that header's one-second resolution could explain.
+function startCountdown(expires, headers) {
+  const served = Date.parse(headers.get("Date") || "");
+  const skew = Number.isNaN(served) || Math.abs(served - Date.now()) < 2000 ? 0 : served - Date.now();
+  deadline = moment(expires) - skew;
+  byId("countdown-box").hidden = false;
+  tick();
+}
+
+function tick() {
+  clearTimeout(ticker);
+  const left = Math.max(0, deadline - Date.now());
+  byId("countdown").textContent = clock(left);
+  if (left <= 60_000 && !warned) {
+    warned = true;
+    byId("countdown-box").classList.add("low");
+    byId("countdown-warning").textContent = left > 55_000 ? "1 minute left." : "Less than a minute left.";
+  }
+  if (left <= 0) {
+    expire();
+    return;
+  }
+  ticker = setTimeout(tick, (left % 1000) || 1000);
+}
+
+function stopCountdown() {
+  clearTimeout(ticker);
+  ticker = null;
+}
+
+// ------------------------------------------------------------------------------------- the page
+
+function fact(term, value) {
+  return [h("dt", {}, term), h("dd", {}, value)];
+}
+
+function drawHead(data) {
+  const title = poolTitle(data.pool_id, data.project_id);
+  byId("title").textContent = title;
+  document.title = `${title} · Talaka`;
+  byId("suite-facts").replaceChildren(
+    ...fact("Reward", reward(data.reward)),
+    ...fact("Tasks", String(data.tasks.length)),
+    ...fact("Status", statusBadge(data.status)),
+    ...fact("Taken", when(data.created)));
+  if (data.instructions) {
+    safeHtml(byId("instructions"), data.instructions);
+    const box = byId("instructions-box");
+    box.hidden = false;
+    // Open the first time this tab shows the pool's instructions; closed on the suites after.
+    const read = new Set(JSON.parse(sessionStorage.getItem(READ_KEY) || "[]"));
+    box.open = !read.has(data.pool_id);
+    read.add(data.pool_id);
+    sessionStorage.setItem(READ_KEY, JSON.stringify([...read]));
+  }
+  if (!knownPools()[data.pool_id]) {
+    // A suite opened in a new tab: the offers name its pool, if it is still offered.
+    get("/pools").then(({ data: offers }) => {
+      rememberOffers(offers.items);
+      if (knownPools()[data.pool_id]) drawHead({ ...data, instructions: "" });
+    }, () => {});
+  }
+}
+
+function showNotice(parts, kind = "") {
+  notice.replaceChildren(...parts);
+  notice.classList.toggle("error", kind === "error");
+  notice.classList.toggle("ok", kind === "ok");
+  notice.hidden = false;
+}
+
+function showError(lines) {
+  const [first, ...rest] = lines;
+  errors.replaceChildren(h("p", {}, first), rest.length ? h("ul", {}, rest.map((line) => h("li", {}, line))) : null);
+  errors.hidden = false;
+}
+
+// The suite can no longer be answered: its tasks stay visible but cannot be changed.
+function end(kind) {
+  phase = "ended";
+  stopCountdown();
+  byId("tasks-box").disabled = true;
+  byId("suite-actions").hidden = true;
+  byId("skip-confirm").hidden = true;
+  byId("keys-help").hidden = true;
+  byId("ended-actions").hidden = false;
+  byId("content").dataset.state = kind;
+}
+
+function expire() {
+  if (phase === "ended") return;
+  end("expired");
+  byId("countdown").textContent = clock(0);
+  errors.hidden = true;
+  showNotice([h("p", {}, h("strong", {}, "Time is up: this suite expired. "),
+    "Its answers were not sent, and its tasks went back to the pool.")], "error");
+  say(status, "The suite expired: its answers were not sent.", "error");
+  byId("take-another").focus();
+}
+
+function readOnly(data) {
+  end("ended");
+  byId("countdown-box").hidden = true;
+  const parts = [h("p", {}, statusBadge(data.status), " ", ENDED[data.status] || `This suite is ${data.status}.`)];
+  if (data.public_comment) parts.push(h("p", { class: "comment" }, h("strong", {}, "The requester's comment: "), data.public_comment));
+  showNotice(parts, data.status === "REJECTED" ? "error" : "");
+}
+
+// -------------------------------------------------------------------------------------- actions
+
+// The next suite of this pool, or /work with why there is none. `prefix` says what just happened.
+async function takeNext(prefix) {
+  const poolId = assignment.pool_id;
+  let next;
+  try {
+    ({ data: next } = await post("/assignments", { pool_id: poolId }));
+  } catch (error) {
+    if (error.status === 401) return;
+    const why = error.code === "NO_TASKS_AVAILABLE"
+      ? `“${poolTitle(poolId, assignment.project_id)}” has nothing more for you now.`
+      : refusal(error);
+    flash(`${prefix}${why}`, prefix ? "ok" : "error");
+    location.assign("/work");
+    return;
+  }
+  flash(`${prefix}This is your next suite from “${poolTitle(poolId, assignment.project_id)}”.`, "ok");
+  location.assign("/work/assignments/" + encodeURIComponent(next.id));
+}
+
+async function submit() {
+  if (phase !== "working") return;
+  errors.hidden = true;
+  tasks.clearMessages();
+  const invalid = tasks.validateAll();
+  if (invalid.length) {
+    say(status, `${plural(invalid.length, "task")} to finish first: ${invalid.map((n) => "task " + n).join(", ")}.`, "error");
+    return;
+  }
+  const body = { solutions: tasks.solutions() };
+  phase = "sending";
+  byId("submit-suite").disabled = true;
+  say(status, "Sending your answers…");
+  let answer;
+  try {
+    ({ data: answer } = await post(path + "/submit", body));
+  } catch (error) {
+    phase = "working";
+    byId("submit-suite").disabled = false;
+    say(status, "");
+    if (error.status === 401) return;
+    if (error.code === "INAPPROPRIATE_STATUS" && error.payload && error.payload.status === "EXPIRED") {
+      expire();
+    } else if (error.code === "INAPPROPRIATE_STATUS") {
+      await load();
+    } else if (error.code === "VALIDATION_ERROR") {
+      const general = tasks.showServerErrors(error.payload);
+      showError(["The server did not accept some answers: see the messages by the tasks.", ...general]);
+      if (!general.length && !tasks.entries.some((entry) => !entry.errors.hidden)) errors.focus();
+    } else {
+      showError([error.message]);
+      errors.focus();
+    }
+    return;
+  }
+  if (answer.status === "ACTIVE" && answer.feedback) {
+    feedback(answer, body.solutions);
+    return;
+  }
+  end("submitted");
+  say(status, "Submitted. Taking the next suite…", "ok");
+  showNotice([h("p", {}, h("strong", {}, "Submitted. "), "Taking the next suite from this pool…")], "ok");
+  await takeNext("Submitted. ");
+}
+
+// A training suite with wrong answers: the tasks again with the answers given and the hints.
+function feedback(answer, solutions) {
+  phase = "working";
+  byId("submit-suite").disabled = false;
+  assignment = answer;
+  tasks.draw(answer, solutions.map((solution) => solution.output_values));
+  const wrong = tasks.showFeedback(answer.feedback);
+  const text = `${plural(wrong, "answer")} of ${answer.tasks.length} ${wrong === 1 ? "is" : "are"} not right. `
+    + "Read the hints by the tasks, correct your answers and submit again.";
+  showNotice([h("p", {}, text)]);
+  say(status, text);
+}
+
+function askSkip() {
+  if (phase !== "working") return;
+  byId("skip-confirm").hidden = false;
+  byId("skip-yes").focus();
+}
+
+async function skip() {
+  byId("skip-confirm").hidden = true;
+  phase = "sending";
+  say(status, "Skipping…");
+  try {
+    await post(path + "/skip");
+  } catch (error) {
+    phase = "working";
+    say(status, "");
+    if (error.status === 401) return;
+    if (error.code === "INAPPROPRIATE_STATUS" && error.payload && error.payload.status === "EXPIRED") expire();
+    else if (error.code === "INAPPROPRIATE_STATUS") await load();
+    else showError([error.message]);
+    return;
+  }
+  flash("You skipped the suite: its tasks went back to the pool.");
+  location.assign("/work");
+}
+
+async function takeAnother(button) {
+  button.disabled = true;
+  say(status, "Taking another suite…");
+  await takeNext("");
+  button.disabled = false;
+}
+
+// Hotkeys answer the current task; Enter submits (except where Enter means something already).
+function onKey(event) {
+  if (phase !== "working" || event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey
+      || event.isComposing) return;
+  const target = event.target;
+  if (event.key === "Enter") {
+    if (event.shiftKey || target.tagName === "TEXTAREA" || handlesEnter(target) || !byId("skip-confirm").hidden) return;
+    event.preventDefault();
+    submit();
+    return;
+  }
+  const name = hotkeyName(event.key);
+  if (!name || typingIn(target) || target.closest(".instructions")) return;
+  const { handled, allDone } = tasks.hotkey(name, document.activeElement);
+  if (!handled) return;
+  event.preventDefault();
+  if (allDone) say(status, "Every task has an answer: press Enter to submit.");
+}
+
+// ----------------------------------------------------------------------------------------- load
+
+async function load() {
+  let response;
+  try {
+    response = await get(path);
+  } catch (error) {
+    if (error.status !== 401) failPage(error, "task suite");
+    return;
+  }
+  assignment = response.data;
+  drawHead(assignment);
+  const answers = assignment.solutions ? assignment.solutions.map((solution) => solution.output_values) : null;
+  tasks.draw(assignment, answers);
+  byId("content").hidden = false;
+  if (assignment.status !== "ACTIVE") {
+    readOnly(assignment);
+    return;
+  }
+  phase = "working";
+  byId("tasks-box").disabled = false;
+  byId("suite-actions").hidden = false;
+  byId("keys-help").hidden = false;
+  startCountdown(assignment.expires, response.headers);
+  if (assignment.feedback) feedback(assignment, assignment.solutions || []);
+}
+
+function start() {
+  if (!requirePerformer()) return;
+  const message = takeFlash();
+  if (message) say(status, message.message, message.kind);
+  byId("submit-suite").addEventListener("click", submit);
+  byId("skip-suite").addEventListener("click", askSkip);
+  byId("skip-yes").addEventListener("click", skip);
+  byId("skip-no").addEventListener("click", () => {
+    byId("skip-confirm").hidden = true;
+    byId("skip-suite").focus();
+  });
+  byId("take-another").addEventListener("click", (event) => takeAnother(event.currentTarget));
+  document.addEventListener("keydown", onKey);
+  load();
+}
+
+start();
