@@ -1,0 +1,191 @@
+// Drawing components: mounting (reactive slots), the Part a renderer draws with, validation hooks.
+//
+// A renderer is {children?: [keys], draw(part) -> Element}. Its component's properties arrive
+// evaluated in `part.props` (helpers and data already turned into values), except the keys in
+// `children` and RAW, which stay as written: children are mounted on their own, so a helper.if
+// among a list's items redraws that item alone and the focus stays where the performer left it.
+// When any evaluated property changes, the component is drawn again from scratch.
+
+import { h } from "./dom.js";
+import { isComponent, isDataRef } from "./tb-data.js";
+import { check, evaluate, resolve } from "./tb-evaluate.js";
+
+const RAW = ["type", "version", "data", "validation", "action"];
+
+export function textOf(value) {
+  if (value === undefined || value === null) return "";
+  return typeof value === "object" ? JSON.stringify(value) : String(value);
+}
+
+function propsOf(component, raw, env) {
+  const props = {};
+  for (const [key, value] of Object.entries(component)) {
+    if (!raw.has(key)) props[key] = evaluate(value, env);
+  }
+  return props;
+}
+
+// Mount `value` (a component, a $ref to one, or a helper that picks one) into `scope`; the slot
+// redraws only when the picked component itself changes.
+export function mount(task, value, scope) {
+  const slot = h("div", { class: "tb-slot" });
+  let inner = null;
+  scope.watch(() => evaluate(value, task.env({})), (picked) => {
+    if (inner) inner.dispose();
+    inner = scope.child();
+    if (isComponent(picked)) slot.replaceChildren(draw(task, picked, inner));
+    else if (Array.isArray(picked)) slot.replaceChildren(...picked.map((item) => mount(task, item, inner)));
+    else slot.replaceChildren(picked === undefined || picked === null ? "" : h("span", { class: "tb-value" }, textOf(picked)));
+  });
+  return slot;
+}
+
+function draw(task, component, scope) {
+  const renderer = task.renderers[component.type];
+  if (!renderer) throw new Error(`${component.type} cannot be drawn here`);
+  const here = { data: resolve(component.data, task.store.vars), media: component };
+  const env = task.env(here);
+  const raw = new Set([...RAW, ...(renderer.children || [])]);
+  const box = h("div", { class: "tb-item", "data-type": component.type });
+  let inner = null;
+  scope.watch(() => propsOf(component, raw, env), (props) => {
+    if (inner) inner.dispose();
+    inner = scope.child();
+    const part = new Part(task, component, props, inner, here);
+    const element = renderer.draw(part);
+    part.element = element;
+    box.replaceChildren(element, part.errorElement);
+    task.addValidator(part, inner);
+  });
+  return box;
+}
+
+// What a renderer draws with: evaluated props, ids, data, labels, hints, controls, validation.
+export class Part {
+  constructor(task, component, props, scope, here) {
+    this.task = task;
+    this.component = component;
+    this.props = props;
+    this.scope = scope;
+    this.here = here;
+    this.env = task.env(here);
+    this.base = task.nextId();
+    this.focusables = [];
+    this.targets = [];
+    this.checks = [];
+    this.hintId = null;
+    this.element = null;
+    this.errorElement = h("p", { class: "tb-error", id: this.id("error"), hidden: true });
+    const data = here.data;
+    this.outputName = isDataRef(data) && data.type === "data.output" ? String(data.path ?? "").split(".")[0] : null;
+  }
+
+  id(suffix) {
+    return `${this.base}-${suffix}`;
+  }
+
+  mount(child) {
+    return mount(this.task, child, this.scope);
+  }
+
+  get bound() {
+    return isDataRef(this.here.data);
+  }
+
+  read() {
+    return evaluate(this.here.data, this.env);
+  }
+
+  write(value) {
+    if (this.bound) this.task.store.write(this.here.data, value);
+  }
+
+  // Call apply(value) now and whenever the field's data changes (from any control or action).
+  watchValue(apply) {
+    this.scope.watch(() => this.read(), apply);
+  }
+
+  label() {
+    const text = textOf(this.props.label);
+    return text === "" ? null : text;
+  }
+
+  // A field's accessible name: its label, else the name of the output it writes.
+  name() {
+    return this.label() || (this.bound ? String(this.here.data.path) : "Answer");
+  }
+
+  // A view's visible title, or null.
+  caption() {
+    const text = this.label();
+    return text === null ? null : h("div", { class: "tb-label", id: this.id("label") }, text);
+  }
+
+  hint() {
+    const text = textOf(this.props.hint);
+    if (text === "") return null;
+    this.hintId = this.id("hint");
+    return h("small", { class: "tb-hint", id: this.hintId }, text);
+  }
+
+  // A control that takes the focus and says when it is invalid.
+  control(element) {
+    this.focusables.push(element);
+    this.target(element);
+    return element;
+  }
+
+  // An element that carries aria-invalid and the error's description (a control, or a fieldset).
+  target(element) {
+    if (this.hintId && !this.targets.includes(element)) element.setAttribute("aria-describedby", this.hintId);
+    this.targets.push(element);
+    return element;
+  }
+
+  // The hotkey bound to setting this field to `value`, or to toggling it.
+  keyFor(value) {
+    return this.bound ? this.task.keyFor(this.here.data, value) : null;
+  }
+
+  keyBadge(key, element) {
+    if (!key) return null;
+    element.setAttribute("aria-keyshortcuts", key === "up" ? "ArrowUp" : key === "down" ? "ArrowDown" : key);
+    return h("kbd", { class: "tb-key", "aria-hidden": "true" }, key);
+  }
+
+  run(action) {
+    this.task.run(action, this.here);
+  }
+
+  // The message this part shows when its answer is not acceptable now, or null.
+  problem() {
+    if (this.component.validation !== undefined) {
+      const result = check(this.component.validation, this.env);
+      if (!result.ok) return result.hint || DEFAULT_MESSAGES[result.type] || "Check this answer.";
+    }
+    for (const extra of this.checks) {
+      const message = extra();
+      if (message) return message;
+    }
+    return null;
+  }
+
+  showProblem(message) {
+    this.errorElement.textContent = message || "";
+    this.errorElement.hidden = !message;
+    for (const element of this.targets) {
+      const described = [this.hintId, message ? this.errorElement.id : null].filter(Boolean).join(" ");
+      if (described) element.setAttribute("aria-describedby", described);
+      else element.removeAttribute("aria-describedby");
+      if (message) element.setAttribute("aria-invalid", "true");
+      else element.removeAttribute("aria-invalid");
+    }
+  }
+}
+
+const DEFAULT_MESSAGES = {
+  "condition.required": "This answer is required.",
+  "condition.link-opened": "Open the link first.",
+  "condition.played": "Play the recording first.",
+  "condition.played-fully": "Play the recording to the end first.",
+};
