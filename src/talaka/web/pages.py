@@ -42,6 +42,11 @@ def projects_page() -> str:
 <input id="project-name" name="public_name" required maxlength="500"></div>
 <div class="form-row"><label for="project-description">Description</label>
 <textarea id="project-description" name="public_description" rows="2" required></textarea></div>
+<div class="form-row"><label for="project-instructions">Instructions</label>
+<textarea id="project-instructions" name="public_instructions" rows="4"
+ aria-describedby="project-instructions-hint"></textarea>
+<small id="project-instructions-hint">HTML that performers read beside the tasks. It is sanitized before they
+see it: scripts, styles and event handlers are removed.</small></div>
 <fieldset class="field-specs" id="input-spec-editor" data-side="input">
 <legend>Input fields</legend>
 <p class="hint">What each task shows the performer, one value per task.</p>
@@ -54,6 +59,12 @@ def projects_page() -> str:
 <div class="field-list"></div>
 <button type="button" class="secondary add-field">Add output field</button>
 </fieldset>
+<div class="form-row"><label for="project-interface">Interface (Template Builder config, JSON)</label>
+<textarea id="project-interface" name="view_spec" rows="8" spellcheck="false" autocomplete="off"
+ aria-describedby="project-interface-hint"></textarea>
+<small id="project-interface-hint">Paste a Template Builder config: an object with a <code>"view"</code>, and
+<code>"plugins"</code> and <code>"vars"</code> if it uses them. Leave it empty and performers get a plain form
+built from the output fields.</small></div>
 <div id="project-errors" class="notice error" role="alert" hidden></div>
 <button type="submit">Create project</button>
 </form>
