@@ -39,7 +39,7 @@ export class FallbackForm {
     const inputSpec = taskSpec.input_spec || {};
     const inputs = Object.entries(inputValues || {}).filter(([field]) => !(inputSpec[field] && inputSpec[field].hidden));
     const facts = inputs.length
-      ? h("dl", { class: "tb-inputs" }, inputs.map(([field, value]) => [h("dt", {}, field), h("dd", {}, inputValue(value))]))
+      ? h("dl", { class: "tb-inputs" }, inputs.flatMap(([field, value]) => [h("dt", {}, field), h("dd", {}, inputValue(value))]))
       : null;
     this.element = h("div", { class: "tb-task tb-fallback", id: name }, this.summary, facts);
     for (const [field, spec] of Object.entries(this.spec)) {

@@ -4,7 +4,9 @@
 // the same in a pool of a million tasks as in a pool of ten; nothing ever loads them all.
 
 import { ApiError, get, post, requireSignIn } from "./api.js";
-import { byId, count, failPage, h, row, say, statusBadge, when } from "./dom.js";
+import { byId, count, duration, failPage, h, row, say, statusBadge, when } from "./dom.js";
+import { resultsPanel } from "./downloads.js";
+import { watchProgress } from "./pool-progress.js";
 import { uploadPanel } from "./upload-panel.js";
 
 const poolId = document.body.dataset.poolId;
@@ -12,8 +14,18 @@ const PAGE_SIZE = 50;
 const SAMPLE = 1000; // tasks read to count them when the server has no counts route
 const path = "/pools/" + encodeURIComponent(poolId);
 
+const CLOSE_REASONS = {
+  COMPLETED: "Completed: every task has all its answers",
+  MANUAL: "Closed by hand",
+  EXPIRED: "Its end date passed",
+  FOR_UPDATE: "Closed for an update",
+};
+const dollars = new Intl.NumberFormat("en", { style: "currency", currency: "USD", minimumFractionDigits: 2,
+  maximumFractionDigits: 4 });
+
 let pool = null;
 let project = null;
+let progress = null;
 
 function showPool() {
   const name = pool.private_name || `Pool ${pool.id}`;
@@ -30,6 +42,14 @@ function showPool() {
   byId("pool-mixer").textContent = ["real_tasks_count", "golden_tasks_count", "training_tasks_count"]
     .map((key) => mixer[key] ?? "—").join(" / ");
   byId("pool-created").textContent = when(pool.created);
+  const reason = pool.status === "CLOSED" ? pool.last_close_reason : null;
+  byId("close-reason-fact").hidden = !reason;
+  byId("pool-close-reason").textContent = reason ? CLOSE_REASONS[reason] || reason : "";
+  const reward = pool.reward_per_assignment;
+  byId("pool-reward").textContent = reward === undefined || reward === null ? "—" : dollars.format(reward);
+  const seconds = pool.assignment_max_duration_seconds;
+  byId("pool-duration").textContent = seconds ? duration(seconds) : "Not set: the server's default";
+  byId("pool-review").textContent = pool.auto_accept_solutions === false ? "By hand" : "Accepted at once";
   byId("open-pool").disabled = pool.status !== "CLOSED";
   byId("close-pool").disabled = pool.status !== "OPEN";
 }
@@ -64,6 +84,7 @@ async function refresh() {
   try {
     ({ data: pool } = await get(path));
     showPool();
+    progress?.refresh(pool);
   } catch (error) {
     say(byId("pool-message"), "The pool could not be read again: " + error.message, "error");
   }
@@ -83,6 +104,7 @@ async function changeStatus(action) {
     say(message, error.code === "EMPTY_POOL" ? "The pool has no tasks yet: upload some before opening it." : error.message, "error");
   }
   showPool();
+  progress?.refresh(pool);
 }
 
 function cell(value) {
@@ -170,6 +192,11 @@ async function start() {
   byId("open-pool").addEventListener("click", () => changeStatus("open"));
   byId("close-pool").addEventListener("click", () => changeStatus("close"));
   tasks.setup();
+  progress = watchProgress(pool, (fresh) => {
+    pool = fresh;
+    showPool();
+  });
+  resultsPanel(pool, project);
   if (project) uploadPanel(pool, project, refresh);
   else byId("upload-form").hidden = true;
   await Promise.all([showCounts(), tasks.go([null])]);

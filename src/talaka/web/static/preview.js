@@ -39,9 +39,9 @@ function drawTasks(project, tasks) {
   const layout = suiteLayout(project.task_spec);
   const samples = tasks.length ? tasks : [{ task: { id: null, input_values: {} } }];
   return samples.map(({ task }, index) => {
-    const heading = h("h2", { id: `task-${index + 1}-heading` }, `Task ${index + 1}`,
-      task.id ? h("small", {}, "Task " + task.id) : null);
-    const card = h("section", { class: "card preview-task", "aria-labelledby": heading.id }, heading);
+    const heading = h("h2", { id: `task-${index + 1}-heading` }, `Task ${index + 1}`);
+    const card = h("section", { class: "card preview-task", "aria-labelledby": heading.id }, heading,
+      task.id ? h("small", { class: "preview-task-id" }, "ID " + task.id) : null);
     if (layout.taskWidth) card.style.maxWidth = `${layout.taskWidth}px`;
     box.append(card);
     return renderTask(card, { taskSpec: project.task_spec, inputValues: task.input_values,

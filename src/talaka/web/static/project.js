@@ -67,6 +67,18 @@ function wholeNumber(id, label, problems) {
   return Number(text);
 }
 
+// Dollars and cents ("0.05", "2", "1.5"): sent as a number, as toloka-kit sends a Decimal.
+function money(id, label, problems) {
+  const text = byId(id).value.trim().replace(/^\$/, "");
+  if (!/^\d{1,6}(\.\d{1,2})?$/.test(text)) {
+    problems.push(`${label}: enter dollars and cents, like 0.05`);
+    byId(id).setAttribute("aria-invalid", "true");
+    return 0;
+  }
+  byId(id).removeAttribute("aria-invalid");
+  return Number(text);
+}
+
 function poolForm() {
   const form = byId("pool-form");
   const errors = byId("pool-errors");
@@ -81,6 +93,12 @@ function poolForm() {
       golden_tasks_count: wholeNumber("pool-golden", "Golden tasks", problems),
       training_tasks_count: wholeNumber("pool-training", "Training tasks", problems),
     };
+    const reward = money("pool-reward", "Reward per suite", problems);
+    const duration = wholeNumber("pool-duration", "Time per suite", problems);
+    if (/^\d+$/.test(byId("pool-duration").value.trim()) && duration < 1) {
+      problems.push("Time per suite: at least 1 second");
+      byId("pool-duration").setAttribute("aria-invalid", "true");
+    }
     if (!problems.length && mixer.real_tasks_count + mixer.golden_tasks_count + mixer.training_tasks_count === 0) {
       problems.push("Tasks per page: at least one of real, golden or training must be more than 0");
     }
@@ -95,6 +113,9 @@ function poolForm() {
       private_name: name,
       defaults: { default_overlap_for_new_tasks: overlap, default_overlap_for_new_task_suites: overlap },
       mixer_config: mixer,
+      reward_per_assignment: reward,
+      assignment_max_duration_seconds: duration,
+      auto_accept_solutions: !byId("pool-manual-review").checked,
     };
     const button = form.querySelector("button[type=submit]");
     button.disabled = true;

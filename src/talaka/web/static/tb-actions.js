@@ -11,6 +11,7 @@ export const HOTKEYS = [..."0123456789abcdefghijklmnopqrstuvwxyz", "up", "down"]
 
 // Only web addresses open: a javascript: or data: "link" in a task never runs.
 export function webUrl(value) {
+  if (textOf(value).trim() === "") return null;
   try {
     const url = new URL(textOf(value), location.href);
     return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;

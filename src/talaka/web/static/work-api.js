@@ -6,7 +6,7 @@
 // The sign-in form is on /work itself: the other /work pages send a signed-out visitor there.
 
 import { ApiError } from "./api.js";
-import { byId } from "./dom.js";
+import { byId, h } from "./dom.js";
 
 const TOKEN_KEY = "talaka.performer-token";
 const NAME_KEY = "talaka.performer-name";
@@ -141,6 +141,11 @@ const money = new Intl.NumberFormat("en", { minimumFractionDigits: 2, maximumFra
 
 export function reward(value) {
   return money.format(Number(value) || 0);
+}
+
+// One fact of a <dl class="facts">; none when there is no value.
+export function fact(term, value) {
+  return value === "" || value === null || value === undefined ? null : h("div", {}, h("dt", {}, term), h("dd", {}, value));
 }
 
 // Why a take was refused, in words; `training_pool_id` comes with TRAINING_REQUIRED.

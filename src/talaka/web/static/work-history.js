@@ -5,7 +5,7 @@
 // read every accepted and submitted suite, oldest first, page after page with `id_gt`.
 
 import { byId, count, h, plural, say, statusBadge, when } from "./dom.js";
-import { get, poolTitle, rememberOffers, requirePerformer, reward } from "./work-api.js";
+import { fact, get, poolTitle, rememberOffers, requirePerformer, reward } from "./work-api.js";
 
 const PAGE = 50;
 const MOST = 1000;
@@ -14,10 +14,6 @@ const list = byId("suites-list");
 const more = byId("suites-more");
 const shown = new Set();
 let limit = PAGE;
-
-function fact(term, value) {
-  return value ? [h("dt", {}, term), h("dd", {}, value)] : [];
-}
 
 function record(item) {
   const id = "suite-" + item.id;
@@ -38,8 +34,7 @@ function record(item) {
         fact("Tasks", String(item.tasks.length)),
         fact("Taken", when(item.created)),
         fact("Submitted", when(item.submitted)),
-        fact(item.status === "REJECTED" ? "Rejected" : "Accepted", when(item.rejected || item.accepted)),
-        fact("Suite", h("code", {}, item.id)))));
+        fact(item.status === "REJECTED" ? "Rejected" : "Accepted", when(item.rejected || item.accepted)))));
 }
 
 async function showMore(first) {

@@ -8,7 +8,7 @@
 import { byId, failPage, h, plural, say, statusBadge, when } from "./dom.js";
 import { safeHtml } from "./task-view.js";
 import {
-  flash, get, knownPools, poolTitle, post, refusal, rememberOffers, requirePerformer, reward, takeFlash,
+  fact, flash, get, knownPools, poolTitle, post, refusal, rememberOffers, requirePerformer, reward, takeFlash,
 } from "./work-api.js";
 import { TaskList, handlesEnter, hotkeyName, typingIn } from "./work-tasks.js";
 
@@ -85,19 +85,15 @@ function stopCountdown() {
 
 // ------------------------------------------------------------------------------------- the page
 
-function fact(term, value) {
-  return [h("dt", {}, term), h("dd", {}, value)];
-}
-
 function drawHead(data) {
   const title = poolTitle(data.pool_id, data.project_id);
   byId("title").textContent = title;
   document.title = `${title} · Talaka`;
   byId("suite-facts").replaceChildren(
-    ...fact("Reward", reward(data.reward)),
-    ...fact("Tasks", String(data.tasks.length)),
-    ...fact("Status", statusBadge(data.status)),
-    ...fact("Taken", when(data.created)));
+    fact("Reward", reward(data.reward)),
+    fact("Tasks", String(data.tasks.length)),
+    fact("Status", statusBadge(data.status)),
+    fact("Taken", when(data.created)));
   if (data.instructions) {
     safeHtml(byId("instructions"), data.instructions);
     const box = byId("instructions-box");
@@ -147,9 +143,9 @@ function expire() {
   end("expired");
   byId("countdown").textContent = clock(0);
   errors.hidden = true;
+  say(status, "");
   showNotice([h("p", {}, h("strong", {}, "Time is up: this suite expired. "),
     "Its answers were not sent, and its tasks went back to the pool.")], "error");
-  say(status, "The suite expired: its answers were not sent.", "error");
   byId("take-another").focus();
 }
 
@@ -222,7 +218,7 @@ async function submit() {
     return;
   }
   end("submitted");
-  say(status, "Submitted. Taking the next suite…", "ok");
+  say(status, "");
   showNotice([h("p", {}, h("strong", {}, "Submitted. "), "Taking the next suite from this pool…")], "ok");
   await takeNext("Submitted. ");
 }
@@ -237,7 +233,6 @@ function feedback(answer, solutions) {
   const text = `${plural(wrong, "answer")} of ${answer.tasks.length} ${wrong === 1 ? "is" : "are"} not right. `
     + "Read the hints by the tasks, correct your answers and submit again.";
   showNotice([h("p", {}, text)]);
-  say(status, text);
 }
 
 function askSkip() {

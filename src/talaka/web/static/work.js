@@ -3,7 +3,7 @@
 import { byId, duration, h, say } from "./dom.js";
 import { safeHtml } from "./task-view.js";
 import {
-  get, poolTitle, post, refusal, rememberOffers, reward, showWho, signIn, takeFlash, token,
+  fact, get, poolTitle, post, refusal, rememberOffers, reward, showWho, signIn, takeFlash, token,
 } from "./work-api.js";
 
 const REASONS = {
@@ -67,10 +67,6 @@ function showSignIn() {
     say(status, "");
     signedIn(true);
   });
-}
-
-function fact(term, value) {
-  return [h("dt", {}, term), h("dd", {}, value)];
 }
 
 function offerItem(offer) {
