@@ -8,14 +8,14 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 import click
 
-from talaka.command_options import SERVER_URL_OPTION, TOKEN_OPTION
-from talaka.config import DEFAULT_DATABASE_URL, Settings
+from talaka.account_commands import performer, requester
+from talaka.command_options import DATABASE_OPTION, SERVER_URL_OPTION, TOKEN_OPTION, with_store
+from talaka.config import Settings
 from talaka.crowd.command import simulate
 from talaka.logs import LOG_FORMAT_ENV, LOG_FORMATS, configure_logging
 
@@ -27,30 +27,10 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-DATABASE_OPTION = click.option(
-    "--database", "database_url", envvar="TALAKA_DATABASE_URL", default=DEFAULT_DATABASE_URL, show_default=True,
-    help="Database URL: sqlite:///path/to/file.db (env TALAKA_DATABASE_URL)")
-
-
 @click.group()
 @click.version_option(package_name="talaka")
 def main() -> None:
     """Talaka: task pools over the Toloka API v1."""
-
-
-def _with_store(database_url: str, work: Callable[[Store], Awaitable[T]]) -> T:
-    """Run `work` on the database (migrated on opening), then close it."""
-    from talaka.store import open_store
-
-    async def run() -> T:
-        store = open_store(database_url)
-        await store.start()
-        try:
-            return await work(store)
-        finally:
-            await store.close()
-
-    return asyncio.run(run())
 
 
 def _first_requester(database_url: str) -> str | None:
@@ -64,7 +44,7 @@ def _first_requester(database_url: str) -> str | None:
         await store.create_requester("admin", token_hash(token))
         return token
 
-    return _with_store(database_url, create)
+    return with_store(database_url, create)
 
 
 LOG_LEVEL_OPTION = click.option("--log-level", default="info", show_default=True,
@@ -142,7 +122,7 @@ def migrate(database_url: str) -> None:
     async def nothing(store: Store) -> None:
         """Opening the store is what migrates it."""
 
-    _with_store(database_url, nothing)
+    with_store(database_url, nothing)
     click.echo(f"The database at {database_url} is up to date.")
 
 
@@ -176,54 +156,6 @@ def restore(path: Path, database_url: str) -> None:
         raise click.ClickException(str(problem)) from None
     click.echo(f"Restored {report.tasks:,} tasks into {report.path} in {report.seconds:.1f} s; "
                "start the servers again (they migrate an older backup on start)", err=True)
-
-
-@main.group()
-def requester() -> None:
-    """Manage requesters (the accounts that own projects, pools and tasks)."""
-
-
-@requester.command("create")
-@click.argument("name")
-@DATABASE_OPTION
-def create_requester(name: str, database_url: str) -> None:
-    """Create a requester; its new API token is the last line printed."""
-    from talaka.api.auth import new_token, token_hash
-
-    token = new_token()
-    requester_id = _with_store(database_url, lambda store: store.create_requester(name, token_hash(token))).id
-    click.echo(f"Created requester {name!r} (id {requester_id}). API token, shown only once:")
-    click.echo(token)
-
-
-@main.group()
-def performer() -> None:
-    """Manage performers (the accounts that take and do task suites)."""
-
-
-@performer.command("create")
-@click.argument("name")
-@click.option("--languages", default="", metavar="EN,DE", help="ISO 639-1 codes the performer reads")
-@click.option("--country", default=None, metavar="GB", help="ISO 3166-1 alpha-2 country code")
-@click.option("--adult-allowed", is_flag=True, help="The performer may see adult content")
-@DATABASE_OPTION
-def create_performer(name: str, languages: str, country: str | None, adult_allowed: bool,
-                     database_url: str) -> None:
-    """Create a performer; its new token for the performer API is the last line printed."""
-    from talaka.api.auth import new_token, token_hash
-    from talaka.core.performers import check_profile, new_performer_id
-
-    body = {"name": name, "languages": [code for code in languages.split(",") if code.strip()],
-            "country": country, "adult_allowed": adult_allowed}
-    profile, errors = check_profile(body)
-    if profile is None:
-        raise click.UsageError("; ".join(f"{path}: {error.message}" for path, error in errors.items()))
-
-    token = new_token()
-    performer_id = _with_store(database_url, lambda store: store.create_performer(
-        new_performer_id(), profile, token_hash(token), None)).id
-    click.echo(f"Created performer {name!r} (id {performer_id}). Performer API token, shown only once:")
-    click.echo(token)
 
 
 @main.command()
@@ -385,3 +317,5 @@ def results(pool_id: str, aggregate: str | None, fields: tuple[str, ...], skill_
 
 
 main.add_command(simulate)
+main.add_command(requester)
+main.add_command(performer)

@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from talaka.ops.runner import Runner
 
 TOKEN_CACHE_SIZE = 10_000
+EPOCH_SECONDS = 0.5
+"""How stale a process's token cache may be after a revoke or a disable elsewhere: at most this long
+(plus one request), which keeps a rotation inside the one second operators are promised."""
 NO_PARAMS: frozenset[str] = frozenset()
 
 
@@ -36,10 +39,26 @@ class Api:
                                       Quota(settings.requests_per_day, 86_400, "day")])
         self._tokens: OrderedDict[bytes, Requester] = OrderedDict()
         self._performer_tokens: OrderedDict[bytes, PerformerRecord] = OrderedDict()
+        self._epoch: int | None = None
+        self._epoch_read_at = -EPOCH_SECONDS
         self.plans = PlanCache(store)
+
+    async def _forget_stale_tokens(self) -> None:
+        """Drop the token caches when an account change (a revoke, a rotation, a disable) happened
+        in any process since this one last looked, which it does at most every `EPOCH_SECONDS`."""
+        now = time.monotonic()
+        if now - self._epoch_read_at < EPOCH_SECONDS:
+            return
+        self._epoch_read_at = now
+        epoch = await self.store.account_epoch()
+        if epoch != self._epoch:
+            self._tokens.clear()
+            self._performer_tokens.clear()
+            self._epoch = epoch
 
     async def authenticate(self, request: Request) -> Requester:
         digest = token_hash(token_from_header(request.headers.get("authorization")))
+        await self._forget_stale_tokens()
         requester = self._tokens.get(digest)
         if requester is None:
             requester = await self.store.requester_for_token(digest)
@@ -48,14 +67,30 @@ class Api:
                     raise AccessDeniedProblem(
                         "This endpoint takes a requester's token, and this is a performer's token: "
                         "performers work through the performer API under /api/performer/v1")
+                await self._explain_refusal("requester", digest)
                 raise AuthenticationProblem("The token is not valid: check it, or create a new one with "
                                             "`talaka requester create NAME`")
             _remember(self._tokens, digest, requester)
         request.scope["state"]["requester_id"] = requester.id
         return requester
 
+    async def _explain_refusal(self, kind: str, digest: bytes) -> None:
+        """A 401 that says the token was revoked or its account disabled, when that is why."""
+        state = await self.store.token_state(kind, digest)
+        if state is None:
+            return
+        if state.revoked is not None:
+            raise AuthenticationProblem(
+                f"This token was revoked on {state.revoked} (its label: {state.label}): use the {kind}'s new "
+                f"token, or ask the operator for one (`talaka {kind} token {state.account} --add LABEL`)")
+        if state.disabled is not None:
+            raise AuthenticationProblem(
+                f"The {kind} account {state.account!r} was disabled on {state.disabled}: ask the operator "
+                f"to enable it (`talaka {kind} enable {state.account}`)")
+
     async def authenticate_performer(self, request: Request) -> PerformerRecord:
         digest = token_hash(token_from_header(request.headers.get("authorization")))
+        await self._forget_stale_tokens()
         performer = self._performer_tokens.get(digest)
         if performer is None:
             performer = await self.store.performer_for_token(digest)
@@ -65,6 +100,7 @@ class Api:
                         "This endpoint takes a performer's token, and this is a requester's token: "
                         "requesters use the Toloka API under /api/v1 (create performers with "
                         "`talaka performer create NAME`)")
+                await self._explain_refusal("performer", digest)
                 raise AuthenticationProblem("The token is not valid: check it, or create a performer with "
                                             "`talaka performer create NAME`")
             _remember(self._performer_tokens, digest, performer)

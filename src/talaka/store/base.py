@@ -15,6 +15,7 @@ from talaka.core.batch import BODY, ITEM_IDX, POOL, Row
 from talaka.core.errors import FieldErrors
 from talaka.core.ids import task_id
 from talaka.core.rules import PoolRefusal, PoolRules
+from talaka.store.account_store import AccountStore
 from talaka.store.aggregation_store import AggregationStore
 from talaka.store.search import Search
 from talaka.store.training_store import TrainingStore
@@ -118,7 +119,7 @@ class OperationExists(Exception):
         self.record = record
 
 
-class Store(WorkStore, UserStore, TrainingStore, AggregationStore, Protocol):
+class Store(WorkStore, UserStore, TrainingStore, AggregationStore, AccountStore, Protocol):
     """One storage interface; `sqlite` and `postgres` implement it (the work loop's methods are
     written once in `WorkStore`, `UserStore` and `TrainingStore`)."""
 

@@ -11,6 +11,7 @@ from typing import Any, Protocol, TypeVar
 
 from talaka.core.batch import Row
 from talaka.metrics import timed
+from talaka.store.account_queries import AccountQueries
 from talaka.store.aggregation_queries import AggregationQueries
 from talaka.store.frontier import Frontier
 from talaka.store.quality_queries import QualityQueries
@@ -31,6 +32,7 @@ class Dialect(Protocol):
     qc: QualityQueries
     t: TrainingQueries
     ag: AggregationQueries
+    ac: AccountQueries
     name: str
     """`sqlite` or `postgres`: the folder of its migrations."""
     placeholder: str

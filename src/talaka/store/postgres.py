@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from talaka.core.batch import Row
+from talaka.store.account_queries import POSTGRES as ACCOUNTS_POSTGRES
+from talaka.store.account_queries import AccountQueries
 from talaka.store.aggregation_queries import POSTGRES as AGGREGATION_POSTGRES
 from talaka.store.aggregation_queries import AggregationQueries
 from talaka.store.frontier import Frontier
@@ -96,6 +98,7 @@ class PostgresDialect:
     qc: QualityQueries = QUALITY_POSTGRES
     t: TrainingQueries = TRAININGS_POSTGRES
     ag: AggregationQueries = AGGREGATION_POSTGRES
+    ac: AccountQueries = ACCOUNTS_POSTGRES
 
     def __init__(self) -> None:
         self.frontier = Frontier()

@@ -29,7 +29,8 @@ class Queries(Statements):
     INSERT_REQUESTER: str = "INSERT INTO requesters (name, created) VALUES (?, ?) RETURNING id"
     INSERT_TOKEN: str = "INSERT INTO tokens (hash, requester_id, created) VALUES (?, ?, ?)"
     REQUESTER_FOR_TOKEN: str = ("SELECT requesters.id, requesters.name FROM tokens "
-                                "JOIN requesters ON requesters.id = tokens.requester_id WHERE tokens.hash = ?")
+                                "JOIN requesters ON requesters.id = tokens.requester_id WHERE tokens.hash = ? "
+                                "AND tokens.revoked IS NULL AND requesters.disabled IS NULL")
     COUNT_REQUESTERS: str = "SELECT count(*) FROM requesters"
     SCHEMA_VERSION: str = "SELECT coalesce(max(version), 0) FROM schema_version"
     UNFINISHED_OPERATIONS: str = ("SELECT status, count(*) FROM operations WHERE payload IS NOT NULL "

@@ -23,6 +23,7 @@ from talaka.core.stored import with_id, with_remaining
 from talaka.core.timefmt import now_text
 from talaka.core.trainings import clone_details, training_skill
 from talaka.store import users
+from talaka.store.account_store import AccountStore
 from talaka.store.aggregation_store import AggregationStore
 from talaka.store.base import (
     BatchResult,
@@ -59,7 +60,7 @@ def _operation(row: Sequence[Any]) -> OperationRecord:
                            submitted, started, finished, progress, cursor, bytes(parameters), bytes(details))
 
 
-class SqlStore(WorkStore, UserStore, TrainingStore, AggregationStore):
+class SqlStore(WorkStore, UserStore, TrainingStore, AggregationStore, AccountStore):
     """Implements `talaka.store.base.Store` on an engine and a dialect."""
 
     def __init__(self, engine: Engine, dialect: Dialect) -> None:

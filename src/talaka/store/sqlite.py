@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from talaka.core.batch import Row
+from talaka.store.account_queries import SQLITE as ACCOUNTS_SQLITE
+from talaka.store.account_queries import AccountQueries
 from talaka.store.aggregation_queries import SQLITE as AGGREGATION_SQLITE
 from talaka.store.aggregation_queries import AggregationQueries
 from talaka.store.frontier import Frontier
@@ -32,6 +34,7 @@ class SqliteDialect:
     qc: QualityQueries = QUALITY_SQLITE
     t: TrainingQueries = TRAININGS_SQLITE
     ag: AggregationQueries = AGGREGATION_SQLITE
+    ac: AccountQueries = ACCOUNTS_SQLITE
     name = "sqlite"
     placeholder = "?"
     skips_locked = False

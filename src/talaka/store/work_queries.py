@@ -31,7 +31,7 @@ class WorkQueries(Statements):
                              "created_by) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING no")
     INSERT_PERFORMER_TOKEN: str = "INSERT INTO performer_tokens (hash, performer_no, created) VALUES (?, ?, ?)"
     PERFORMER_FOR_TOKEN: str = (PERFORMER_SELECT + " JOIN performer_tokens AS t ON t.performer_no = performers.no "
-                                "WHERE t.hash = ?")
+                                "WHERE t.hash = ? AND t.revoked IS NULL AND performers.disabled IS NULL")
     PERFORMER_BY_ID: str = PERFORMER_SELECT + " WHERE performers.id = ?"
     IS_PERFORMER_TOKEN: str = "SELECT 1 FROM performer_tokens WHERE hash = ?"
     PERFORMER_KNOWN_TO: str = (
