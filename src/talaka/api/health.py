@@ -2,10 +2,11 @@
 
 `/health` says the process answers, and nothing else: it touches no database, so a slow database
 never makes a load balancer kill a healthy process. `/ready` says this process can serve: the
-database answers within `READY_TIMEOUT_SECONDS` and its schema is the one this code was written
-for. A schema behind the code (a database restored from an older backup under a running server) or
-ahead of it (another process of a newer release migrated it: restart this one with that release)
-is not ready, so a rolling upgrade drains the old processes.
+database answers within `READY_TIMEOUT_SECONDS` and its schema has every migration this code needs.
+A schema behind the code (a database restored from an older backup under a running server) is not
+ready. A schema ahead of it is ready, with `upgrade_pending`: migrations only add tables, columns
+and indexes, so the old release keeps working while a rolling upgrade restarts processes one by one
+(`docs/operations.md`); marking it not ready would take every old process out at once.
 """
 
 from __future__ import annotations
@@ -43,11 +44,12 @@ async def ready(request: Request) -> Response:
     if database < expected:
         return _not_ready("schema_behind", f"The database schema is version {database}; this server needs "
                           f"{expected}: restart it (it migrates on start)", database, expected)
+    body: dict[str, object] = {"status": "ready", "schema_version": database}
     if database > expected:
-        return _not_ready("schema_ahead", f"The database schema is version {database}, newer than this "
-                          f"server's {expected}: restart it with the release that migrated the database",
-                          database, expected)
-    return json_bytes(msgspec.json.encode({"status": "ready", "schema_version": database}), headers=NO_STORE)
+        body.update(upgrade_pending=True, expected_schema_version=expected,
+                    message=f"The database schema is version {database}, newer than this server's {expected}: "
+                            "restart it with the release that migrated the database")
+    return json_bytes(msgspec.json.encode(body), headers=NO_STORE)
 
 
 def _not_ready(status: str, message: str, database: int | None = None, expected: int | None = None) -> Response:
