@@ -196,6 +196,7 @@ def test_views(sqlite_web_server: WebServer, media: MediaServer, page: Page) -> 
     assert check_answers(page) == [{"output_values": {}}]
     one.get_by_role("button", name="Mark as spam").click()
     assert check_answers(page) == [{"output_values": {"spam": True}}]
+    assert_accessible(page, "the preview of every view")
 
 
 # ----------------------------------------------------------------------------------------- fields
@@ -361,7 +362,7 @@ LAYOUT_CONFIG = {"view": {"type": "view.list", "items": [
                   "options": [{"value": 1, "label": "Left"}, {"value": 2, "label": "Right"}]}}]}}
 
 
-def test_layouts(sqlite_web_server: WebServer, media: MediaServer, page: Page) -> None:
+def test_layouts(sqlite_web_server: WebServer, media: MediaServer, page: Page, screenshots: Screenshots) -> None:
     project_id = make_project(sqlite_web_server, config=LAYOUT_CONFIG,
                               outputs={"same": {"type": "boolean"}, "better": {"type": "integer"}},
                               inputs={"left": {"type": "url"}, "right": {"type": "url"}},
@@ -384,6 +385,7 @@ def test_layouts(sqlite_web_server: WebServer, media: MediaServer, page: Page) -
     right = one.get_by_text("Right column").bounding_box()
     assert stacked and right and stacked["y"] > right["y"]
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshots(page, "preview-layouts-360px")
 
 
 # ------------------------------------------------------------------------------- the generated form
@@ -501,3 +503,46 @@ def test_project_form_takes_a_pasted_config(sqlite_web_server: WebServer, page: 
     page.goto(f"{sqlite_web_server.url}/projects/{project_id}/preview")
     expect(task(page, 1).get_by_role("radiogroup", name="Who is it?")).to_be_visible()
     expect(page.get_by_role("note")).to_have_count(0)
+
+
+# ------------------------------------------------------------- played, link opened, trigger, media keys
+
+MEDIA_CONFIG = {
+    "vars": {"recording": {"type": "view.audio", "label": "Recording", "url": given("sound"),
+                           "validation": {"type": "condition.played-fully", "hint": "Listen to the whole recording"}}},
+    "view": {"type": "view.list", "items": [
+        {"$ref": "vars.recording"},
+        {"type": "view.link", "url": given("page"), "content": "Open the page",
+         "validation": {"type": "condition.link-opened", "url": given("page"), "hint": "Open the page first"}},
+        {"type": "field.radio-group", "label": "Heard", "data": out("heard"),
+         "options": [{"value": "speech", "label": "Speech"}, {"value": "silence", "label": "Silence"}]}]},
+    "plugins": [
+        {"type": "plugin.trigger", "onChangeOf": out("heard"),
+         "condition": {"type": "condition.equals", "data": out("heard"), "to": "silence"},
+         "action": {"type": "action.set", "data": out("comment"), "payload": "nothing to hear"}},
+        {"type": "plugin.hotkeys", "p": {"type": "action.play-pause", "view": {"$ref": "vars.recording"}}}]}
+
+
+def test_played_link_opened_and_trigger(sqlite_web_server: WebServer, media: MediaServer, page: Page) -> None:
+    project_id = make_project(sqlite_web_server, config=MEDIA_CONFIG,
+                              inputs={"sound": {"type": "url"}, "page": {"type": "url"}},
+                              outputs={"heard": {"type": "string"}, "comment": {"type": "string", "required": False}},
+                              tasks=[{"sound": media.audio("quiet"), "page": media.frame("opened")}])
+    open_preview(page, sqlite_web_server, project_id)
+    one = task(page, 1)
+    assert check_answers(page) is None
+    expect(one.get_by_text("Listen to the whole recording")).to_be_visible()
+    expect(one.get_by_text("Open the page first")).to_be_visible()
+    expect(one.get_by_role("radiogroup", name="Heard")).to_have_accessible_description("This answer is required.")
+    expect(one.locator("audio")).to_be_focused()
+    page.keyboard.press("p")  # plays the recording through to its end (half a second)
+    expect(one.get_by_text("Listen to the whole recording")).to_be_hidden()
+    with page.expect_popup() as opened:
+        one.get_by_role("link", name="Open the page").click()
+    assert opened.value.url == media.frame("opened")
+    opened.value.close()
+    expect(one.get_by_text("Open the page first")).to_be_hidden()
+    one.get_by_role("radio", name="Silence").check()
+    assert check_answers(page) == [{"output_values": {"heard": "silence", "comment": "nothing to hear"}}]
+    one.get_by_role("radio", name="Speech").check()  # the trigger's condition no longer holds: nothing more
+    assert check_answers(page) == [{"output_values": {"heard": "speech", "comment": "nothing to hear"}}]
