@@ -286,6 +286,9 @@ CONDITIONS_CONFIG = {
                           {"type": "condition.not", "condition": {"type": "condition.empty", "data": out("animal")}},
                           {"type": "condition.equals", "data": out("animal"), "to": "dog"}]},
                        "result": "Woof"}]}},
+        {"type": "field.text", "data": out("nick"), "label": {
+            "type": "helper.if", "condition": {"type": "condition.empty"}, "then": "Nickname",
+            "else": "Nickname (thank you)"}},
         {"type": "field.checkbox", "label": "Sure", "data": out("sure", default=True)},
         {"type": "field.textarea", "label": "Why not sure?", "data": out("why"),
          "validation": {"type": "condition.any", "hint": "Say why you are not sure", "conditions": [
@@ -297,7 +300,8 @@ CONDITIONS_CONFIG = {
                      {"type": "action.set", "data": out("animal"), "payload": "other"},
                      {"type": "action.notify", "payload": {"content": "Now say which", "theme": "info"}}]}}]}
 CONDITIONS_OUTPUT = {"animal": {"type": "string"}, "other": {"type": "string", "required": False},
-                     "sure": {"type": "boolean"}, "why": {"type": "string", "required": False}}
+                     "sure": {"type": "boolean"}, "why": {"type": "string", "required": False},
+                     "nick": {"type": "string", "required": False}}
 
 
 def test_conditions_helpers_and_actions(sqlite_web_server: WebServer, page: Page) -> None:
@@ -338,12 +342,17 @@ def test_conditions_helpers_and_actions(sqlite_web_server: WebServer, page: Page
     expect(which).to_be_focused()
     which.fill("fox")
     why.fill("blurry")
+    one.get_by_role("textbox", name="Nickname", exact=True).click()
+    page.keyboard.type("Rex")  # the label follows the answer: redrawn under the caret, the focus stays
+    nickname = one.get_by_role("textbox", name="Nickname (thank you)")
+    expect(nickname).to_be_focused()
+    expect(nickname).to_have_value("Rex")
     assert check_answers(page) == [{"output_values": {"animal": "other", "other": "fox", "sure": False,
-                                                      "why": "blurry"}}]
+                                                      "why": "blurry", "nick": "Rex"}}]
     one.get_by_role("radio", name="Cat").check()  # the field goes; what it wrote stays
     expect(one.get_by_role("textbox", name="Which animal?")).to_have_count(0)
     assert check_answers(page) == [{"output_values": {"animal": "cat", "other": "fox", "sure": False,
-                                                      "why": "blurry"}}]
+                                                      "why": "blurry", "nick": "Rex"}}]
 
 
 # ---------------------------------------------------------------------------------------- layouts
@@ -546,3 +555,36 @@ def test_played_link_opened_and_trigger(sqlite_web_server: WebServer, media: Med
     assert check_answers(page) == [{"output_values": {"heard": "silence", "comment": "nothing to hear"}}]
     one.get_by_role("radio", name="Speech").check()  # the trigger's condition no longer holds: nothing more
     assert check_answers(page) == [{"output_values": {"heard": "speech", "comment": "nothing to hear"}}]
+
+
+# -------------------------------------------------------------------- the module's API, directly
+
+def test_task_view_api(sqlite_web_server: WebServer, page: Page) -> None:
+    """What the performer page relies on: answers shown again, quiet validation, hotkeys that
+    say whether they did anything, the suite layout, focus."""
+    project_id = make_project(sqlite_web_server, outputs={"result": {"type": "string"}}, config=IMAGE_CONFIG)
+    open_preview(page, sqlite_web_server, project_id)
+    spec = {"input_spec": {}, "output_spec": {"result": {"type": "string"}},
+            "view_spec": {"type": "tb", "config": json.dumps(IMAGE_CONFIG), "lock": {"core": "1.0.0"}}}
+    result = page.evaluate("""async (spec) => {
+        const { renderTask, suiteLayout } = await import("/static/task-view.js");
+        const box = document.createElement("div");
+        document.querySelector("main").append(box);
+        const view = renderTask(box, { taskSpec: spec, inputValues: {}, outputValues: { result: "dog" }, name: "api" });
+        const shown = view.element.querySelector("input:checked")?.labels[0].textContent;
+        const before = view.values();
+        const quiet = view.validate(false);
+        const unbound = view.hotkey("9");
+        const bound = view.hotkey("1");
+        view.focus();
+        const empty = renderTask(box, { taskSpec: spec, inputValues: {}, name: "api-empty" });
+        const invalidQuietly = empty.validate(false);
+        return { shown, before, quiet, unbound, bound, after: view.values(), root: view.element.id,
+                 focused: document.activeElement.id.startsWith("api-"), reason: view.fallbackReason,
+                 invalidQuietly, messages: [...empty.element.querySelectorAll(".tb-error:not([hidden])")].length,
+                 layout: suiteLayout(spec), none: suiteLayout({ output_spec: {} }) };
+    }""", spec)
+    assert result == {"shown": "Dog2", "before": {"result": "dog"}, "quiet": True, "unbound": False, "bound": True,
+                      "after": {"result": "cat"}, "root": "api", "focused": True, "reason": None,
+                      "invalidQuietly": False, "messages": 0,
+                      "layout": {"kind": "scroll", "taskWidth": 500}, "none": {"kind": "scroll", "taskWidth": None}}

@@ -11,6 +11,7 @@ import { isComponent, isDataRef } from "./tb-data.js";
 import { check, evaluate, resolve } from "./tb-evaluate.js";
 
 const RAW = ["type", "version", "data", "validation", "action"];
+const CONTROLS = "input, select, textarea, button, a[href], audio, video, iframe";
 
 export function textOf(value) {
   if (value === undefined || value === null) return "";
@@ -49,6 +50,7 @@ function draw(task, component, scope) {
   const box = h("div", { class: "tb-item", "data-type": component.type });
   let inner = null;
   scope.watch(() => propsOf(component, raw, env), (props) => {
+    const focus = focusWithin(box);
     if (inner) inner.dispose();
     inner = scope.child();
     const part = new Part(task, component, props, inner, here);
@@ -56,8 +58,24 @@ function draw(task, component, scope) {
     part.element = element;
     box.replaceChildren(element, part.errorElement);
     task.addValidator(part, inner);
+    if (focus) focus();
   });
   return box;
+}
+
+// When a redraw replaces the control that has the focus (its label followed the answer), the
+// same control of the new drawing takes the focus back, with the caret where it was.
+function focusWithin(box) {
+  const active = document.activeElement;
+  if (!active || active === box || !box.contains(active)) return null;
+  const index = [...box.querySelectorAll(CONTROLS)].indexOf(active);
+  const caret = typeof active.selectionStart === "number" ? [active.selectionStart, active.selectionEnd] : null;
+  return () => {
+    const again = box.querySelectorAll(CONTROLS)[index];
+    if (!again) return;
+    again.focus();
+    if (caret && typeof again.setSelectionRange === "function") again.setSelectionRange(...caret);
+  };
 }
 
 // What a renderer draws with: evaluated props, ids, data, labels, hints, controls, validation.

@@ -13,6 +13,7 @@ import { VIEWS } from "./tb-views.js";
 const RENDERERS = { ...VIEWS, ...FIELDS, ...LAYOUTS };
 export const SUPPORTED = new Set([...Object.keys(SPACES), ...Object.keys(RENDERERS), ...CONDITION_TYPES,
   ...HELPER_TYPES, ...ACTION_TYPES, ...PLUGIN_TYPES]);
+const ANSWER_CONTROL = "input:not([disabled]), select:not([disabled]), textarea:not([disabled])";
 const FOCUSABLE = "input:not([disabled]), select:not([disabled]), textarea:not([disabled]), button:not([disabled]), a[href], audio, video, iframe";
 
 // Every component reachable from the view and the plugins (through $refs), each once, so the
@@ -161,8 +162,12 @@ export class TemplateTask {
     return true;
   }
 
+  // The first answer control (a rotate button or a link before it is not what a performer wants).
   focus() {
-    const target = this.element.querySelector(FOCUSABLE);
+    let target = this.element.querySelector(ANSWER_CONTROL) || this.element.querySelector(FOCUSABLE);
+    if (target && target.type === "radio") {
+      target = this.element.querySelector(`input[type=radio][name="${CSS.escape(target.name)}"]:checked`) || target;
+    }
     if (target) target.focus();
   }
 }
