@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 
 from tests.support.databases import BACKENDS, fresh_database
-from tests.support.server import ServerProcess
+from tests.support.server import ServerProcess, token_leaks
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_token_in_any_log() -> Iterator[None]:
+    """After the whole session, no line of any server process's log holds a token."""
+    yield
+    leaks = token_leaks()
+    assert not leaks, f"{len(leaks)} log lines hold a token: {leaks[:10]}"
 
 
 @pytest.fixture(params=BACKENDS)

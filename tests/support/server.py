@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -14,6 +15,24 @@ from pathlib import Path
 import httpx
 
 STARTUP_SECONDS = 30.0
+SERVER_LOGS: set[Path] = set()
+"""Every log file a server process of this test session wrote, for `token_leaks`."""
+KNOWN_TOKENS: set[str] = set()
+TOKEN_SHAPE = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])")
+"""What `secrets.token_urlsafe(32)` makes: 43 URL-safe characters (request ids are 32 hex digits)."""
+
+
+def token_leaks() -> list[str]:
+    """Lines of the session's server logs that hold a token: one this session knows, or anything
+    shaped like one (tokens made through the API by tests are not all known here)."""
+    found = []
+    for path in sorted(SERVER_LOGS):
+        if not path.exists():
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+            if TOKEN_SHAPE.search(line) or any(token in line for token in KNOWN_TOKENS):
+                found.append(f"{path}:{number}: {line[:200]}")
+    return found
 
 
 def free_port() -> int:
@@ -46,6 +65,8 @@ class ServerProcess:
         with self.log_path.open("ab") as log, output.open("wb") as out:
             self.process = subprocess.Popen(command, stdout=out, stderr=log, env={**os.environ, **self.env})
         self._wait_ready(output)
+        SERVER_LOGS.add(self.log_path)
+        KNOWN_TOKENS.add(self.token)
         return self
 
     def _wait_ready(self, output: Path) -> None:
@@ -98,4 +119,6 @@ class ServerProcess:
         """Create another requester with the CLI; return its token."""
         done = subprocess.run([sys.executable, "-m", "talaka", "requester", "create", name,
                                "--database", self.database_url], capture_output=True, check=True, text=True)
-        return done.stdout.strip().splitlines()[-1]
+        token = done.stdout.strip().splitlines()[-1]
+        KNOWN_TOKENS.add(token)
+        return token
