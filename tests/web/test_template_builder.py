@@ -157,7 +157,7 @@ VIEWS_CONFIG = {
          "action": {"type": "action.set", "data": out("spam"), "payload": True}}]}}
 
 
-def test_views(sqlite_web_server: WebServer, media: MediaServer, page: Page) -> None:
+def test_views(sqlite_web_server: WebServer, media: MediaServer, page: Page, screenshots: Screenshots) -> None:
     project_id = make_project(
         sqlite_web_server, outputs={"spam": {"type": "boolean", "required": False}},
         inputs={"query": {"type": "string"}, "sound": {"type": "url"}, "page": {"type": "url"},
@@ -197,6 +197,7 @@ def test_views(sqlite_web_server: WebServer, media: MediaServer, page: Page) -> 
     one.get_by_role("button", name="Mark as spam").click()
     assert check_answers(page) == [{"output_values": {"spam": True}}]
     assert_accessible(page, "the preview of every view")
+    screenshots(page, "preview-views")
 
 
 # ----------------------------------------------------------------------------------------- fields
@@ -357,18 +358,22 @@ def test_conditions_helpers_and_actions(sqlite_web_server: WebServer, page: Page
 
 # ---------------------------------------------------------------------------------------- layouts
 
-LAYOUT_CONFIG = {"view": {"type": "view.list", "items": [
-    {"type": "layout.sidebar", "controlsWidth": 250, "minWidth": 500,
-     "content": {"type": "layout.columns", "ratio": [2, 1], "items": [
-         {"type": "view.text", "content": "Left column"}, {"type": "view.text", "content": "Right column"}]},
-     "controls": {"type": "field.button-radio-group", "label": "Same?", "data": out("same"),
-                  "options": [{"value": True, "label": "Yes"}, {"value": False, "label": "No"}]},
-     "extraControls": {"type": "view.text", "content": "Extra help"}},
-    {"type": "layout.side-by-side", "minItemWidth": 200,
-     "items": [{"type": "view.image", "url": given("left"), "label": "Left photo"},
-               {"type": "view.image", "url": given("right"), "label": "Right photo"}],
-     "controls": {"type": "field.select", "label": "Better", "data": out("better"),
-                  "options": [{"value": 1, "label": "Left"}, {"value": 2, "label": "Right"}]}}]}}
+LAYOUT_CONFIG = {
+    "vars": {"left": {"type": "view.image", "url": given("left"), "label": "Left photo"}},
+    "plugins": [{"type": "plugin.hotkeys",
+                 "r": {"type": "action.rotate", "view": {"$ref": "vars.left"}, "payload": "left"}}],
+    "view": {"type": "view.list", "items": [
+        {"type": "layout.sidebar", "controlsWidth": 250, "minWidth": 500,
+         "content": {"type": "layout.columns", "ratio": [2, 1], "items": [
+             {"type": "view.text", "content": "Left column"}, {"type": "view.text", "content": "Right column"}]},
+         "controls": {"type": "field.button-radio-group", "label": "Same?", "data": out("same"),
+                      "options": [{"value": True, "label": "Yes"}, {"value": False, "label": "No"}]},
+         "extraControls": {"type": "view.text", "content": "Extra help"}},
+        {"type": "layout.side-by-side", "minItemWidth": 200,
+         "items": [{"$ref": "vars.left"},
+                   {"type": "view.image", "url": given("right"), "label": "Right photo"}],
+         "controls": {"type": "field.select", "label": "Better", "data": out("better"),
+                      "options": [{"value": 1, "label": "Left"}, {"value": 2, "label": "Right"}]}}]}}
 
 
 def test_layouts(sqlite_web_server: WebServer, media: MediaServer, page: Page, screenshots: Screenshots) -> None:
@@ -386,6 +391,8 @@ def test_layouts(sqlite_web_server: WebServer, media: MediaServer, page: Page, s
     assert controls["x"] > right["x"] and controls["y"] < right["y"] + 50
     assert photos[1]["x"] > photos[0]["x"] and abs(photos[1]["y"] - photos[0]["y"]) < 5
     one.get_by_text("Yes").click()
+    page.keyboard.press("r")
+    assert one.get_by_role("img", name="Left photo").evaluate("e => e.style.transform") == "rotate(270deg)"
     one.get_by_role("combobox", name="Better").select_option(label="Right")
     assert check_answers(page) == [{"output_values": {"same": True, "better": 2}}]
     page.set_viewport_size({"width": 360, "height": 800})
@@ -518,25 +525,33 @@ def test_project_form_takes_a_pasted_config(sqlite_web_server: WebServer, page: 
 
 MEDIA_CONFIG = {
     "vars": {"recording": {"type": "view.audio", "label": "Recording", "url": given("sound"),
-                           "validation": {"type": "condition.played-fully", "hint": "Listen to the whole recording"}}},
+                           "validation": {"type": "condition.all", "hint": "Listen to the whole recording",
+                                          "conditions": [{"type": "condition.played"},
+                                                         {"type": "condition.played-fully"}]}}},
     "view": {"type": "view.list", "items": [
         {"$ref": "vars.recording"},
         {"type": "view.link", "url": given("page"), "content": "Open the page",
          "validation": {"type": "condition.link-opened", "url": given("page"), "hint": "Open the page first"}},
         {"type": "field.radio-group", "label": "Heard", "data": out("heard"),
-         "options": [{"value": "speech", "label": "Speech"}, {"value": "silence", "label": "Silence"}]}]},
+         "options": [{"value": "speech", "label": "Speech"}, {"value": "silence", "label": "Silence"}]},
+        {"type": "field.checkbox", "label": "Show the transcript", "data": {"type": "data.internal", "path": "open"}},
+        {"type": "helper.if", "condition": {"type": "condition.equals", "to": True,
+                                            "data": {"type": "data.internal", "path": "open"}},
+         "then": {"type": "view.text", "content": "Transcript: (silence)"}}]},
     "plugins": [
         {"type": "plugin.trigger", "onChangeOf": out("heard"),
          "condition": {"type": "condition.equals", "data": out("heard"), "to": "silence"},
          "action": {"type": "action.set", "data": out("comment"), "payload": "nothing to hear"}},
-        {"type": "plugin.hotkeys", "p": {"type": "action.play-pause", "view": {"$ref": "vars.recording"}}}]}
+        {"type": "plugin.hotkeys", "p": {"type": "action.play-pause", "view": {"$ref": "vars.recording"}},
+         "l": {"type": "action.open-link", "payload": given("help")}}]}
 
 
 def test_played_link_opened_and_trigger(sqlite_web_server: WebServer, media: MediaServer, page: Page) -> None:
     project_id = make_project(sqlite_web_server, config=MEDIA_CONFIG,
-                              inputs={"sound": {"type": "url"}, "page": {"type": "url"}},
+                              inputs={"sound": {"type": "url"}, "page": {"type": "url"}, "help": {"type": "url"}},
                               outputs={"heard": {"type": "string"}, "comment": {"type": "string", "required": False}},
-                              tasks=[{"sound": media.audio("quiet"), "page": media.frame("opened")}])
+                              tasks=[{"sound": media.audio("quiet"), "page": media.frame("opened"),
+                                      "help": media.frame("help")}])
     open_preview(page, sqlite_web_server, project_id)
     one = task(page, 1)
     assert check_answers(page) is None
@@ -551,6 +566,12 @@ def test_played_link_opened_and_trigger(sqlite_web_server: WebServer, media: Med
     assert opened.value.url == media.frame("opened")
     opened.value.close()
     expect(one.get_by_text("Open the page first")).to_be_hidden()
+    with page.expect_popup() as helped:
+        page.keyboard.press("l")
+    assert helped.value.url == media.frame("help")
+    helped.value.close()
+    one.get_by_role("checkbox", name="Show the transcript").check()  # data.internal: drawn, never sent
+    expect(one.get_by_text("Transcript: (silence)")).to_be_visible()
     one.get_by_role("radio", name="Silence").check()
     assert check_answers(page) == [{"output_values": {"heard": "silence", "comment": "nothing to hear"}}]
     one.get_by_role("radio", name="Speech").check()  # the trigger's condition no longer holds: nothing more
