@@ -100,6 +100,14 @@ def saved(page: Page, button: str, folder: Path, *, timeout: float = 30_000) -> 
     return path
 
 
+def on_a_phone(page: Page, screenshots: Screenshots, name: str) -> None:
+    """A screenshot 360 px wide: nothing may stick out of the page but the tables, which scroll."""
+    page.set_viewport_size({"width": 360, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshots(page, name, full_page=False)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
 def test_progress_moves_to_completed_and_the_results_download(page: Page, web_server: WebServer,
                                                               screenshots: Screenshots, tmp_path: Path) -> None:
     project = new_project(web_server)
@@ -127,6 +135,7 @@ def test_progress_moves_to_completed_and_the_results_download(page: Page, web_se
     expect(page.locator("#count-active")).to_have_text("0")
     expect(page.locator("#finishes-in")).to_have_text(re.compile(r"^(under a minute|about \d+ minutes?)$"))
     screenshots(page, "pool-progress", full_page=False)
+    on_a_phone(page, screenshots, "pool-progress-on-a-phone")
 
     for performer, answer in ((bob, truth), (bob, truth), (ann, truth)):
         work(web_server, performer, pool_id, answer)
@@ -251,6 +260,7 @@ def test_manual_review_one_by_one_and_in_bulk(page: Page, sqlite_web_server: Web
     page.get_by_role("button", name="Reject selected").click()
     expect(summary).to_have_text("Rejected 1 of 1 assignment.")
     screenshots(page, "assignments-reviewed")
+    on_a_phone(page, screenshots, "assignments-on-a-phone")
 
     with server.api() as api:
         reviewed = {item["id"]: item for item in created(api.get(
@@ -310,6 +320,7 @@ def test_performers_page_shows_a_token_once_and_lifts_restrictions(page: Page, s
     expect(details).to_contain_text("Answers too fast")
     expect(details).to_contain_text(f"{skill['name']}: 87.5")
     screenshots(page, "performers")
+    on_a_phone(page, screenshots, "performers-on-a-phone")
     assert_accessible(page, "the performers page")
 
     page.get_by_role("button", name=f"Lift the restriction on all your projects for {name}").click()

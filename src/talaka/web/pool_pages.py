@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
-from talaka.core.pool_plan import DEFAULT_AUTO_ACCEPT_PERIOD_DAYS
+from talaka.core.pool_plan import DEFAULT_AUTO_ACCEPT_PERIOD_DAYS, DEFAULT_MAX_DURATION_SECONDS
 from talaka.web.layout import checkbox, layout, not_found, number, status, table
 
 MANUAL_REVIEW_HINT = ("Submitted suites wait for you to accept or reject them on the pool's review page; those "
@@ -146,7 +146,8 @@ field types. Tasks go into this pool.</small>
 </nav>
 </section>
 </div>"""
-    return layout(f"Pool {pool_id}", "pool", main, {"pool-id": pool_id}, styles=("review",))
+    data = {"pool-id": pool_id, "default-duration": str(DEFAULT_MAX_DURATION_SECONDS)}
+    return layout(f"Pool {pool_id}", "pool", main, data, styles=("review",))
 
 
 def _progress() -> str:

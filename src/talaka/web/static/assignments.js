@@ -129,7 +129,7 @@ function renderRow(assignment, index) {
   return h("tr", { id: "row-" + number, "data-id": assignment.id },
     select,
     h("th", { scope: "row", tabindex: "-1" }, String(number), h("code", { class: "assignment-id" }, assignment.id)),
-    h("td", {}, h("code", {}, assignment.user_id)),
+    h("td", {}, h("code", { class: "performer-id" }, assignment.user_id)),
     status,
     h("td", {}, assignment.submitted ? when(assignment.submitted) : "—"),
     h("td", { class: "tasks-cell" }, tasks.map((task, position) => taskBlock(task, solutions[position], position + 1))),

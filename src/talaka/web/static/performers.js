@@ -104,8 +104,8 @@ function restrictionItem(performer, restriction, list) {
     `set ${when(restriction.created)}`];
   const lift = h("button", { type: "button", class: "secondary" }, "Lift",
     h("span", { class: "visually-hidden" }, ` the restriction on ${scopeWords(restriction)} for ${performer.name}`));
-  const item = h("li", {}, h("span", { class: "item-main" }, scopeText(restriction)), " · ", notes.join(" · "),
-    restriction.private_comment ? h("span", { class: "comment" }, ` · “${restriction.private_comment}”`) : null, " ", lift);
+  const item = h("li", {}, h("span", {}, h("strong", {}, scopeText(restriction)), " · ", notes.join(" · "),
+    restriction.private_comment ? ` · “${restriction.private_comment}”` : null), lift);
   lift.addEventListener("click", async () => {
     const message = byId("performers-message");
     lift.disabled = true;
@@ -141,8 +141,8 @@ async function fillDetails(performer, cell) {
   const restrictionList = h("ul", { class: "plain details-list" });
   restrictionList.append(...(restrictions.items || []).map((item) => restrictionItem(performer, item, restrictionList)));
   const skillList = h("ul", { class: "plain details-list" }, (skills.items || []).map((skill, index) =>
-    h("li", {}, h("span", { class: "item-main" }, names[index]), `: ${skill.exact_value ?? skill.value}`,
-      ` · set ${when(skill.modified || skill.created)}`)));
+    h("li", {}, h("span", {}, h("strong", {}, names[index]), `: ${skill.exact_value ?? skill.value}`,
+      ` · set ${when(skill.modified || skill.created)}`))));
   const more = (page) => (page.has_more ? h("p", { class: "hint" }, `Only the first ${DETAILS_LIMIT} are shown.`) : null);
   cell.replaceChildren(...[
     h("h3", { tabindex: "-1" }, `Restrictions of ${performer.name}`),

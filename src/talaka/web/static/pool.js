@@ -46,9 +46,10 @@ function showPool() {
   byId("close-reason-fact").hidden = !reason;
   byId("pool-close-reason").textContent = reason ? CLOSE_REASONS[reason] || reason : "";
   const reward = pool.reward_per_assignment;
-  byId("pool-reward").textContent = reward === undefined || reward === null ? "—" : dollars.format(reward);
+  byId("pool-reward").textContent = typeof reward === "number" ? dollars.format(reward) : `${dollars.format(0)} (not set)`;
   const seconds = pool.assignment_max_duration_seconds;
-  byId("pool-duration").textContent = seconds ? duration(seconds) : "Not set: the server's default";
+  byId("pool-duration").textContent = seconds ? duration(seconds)
+    : `${duration(Number(document.body.dataset.defaultDuration))} (not set: the default)`;
   byId("pool-review").textContent = pool.auto_accept_solutions === false ? "By hand" : "Accepted at once";
   byId("open-pool").disabled = pool.status !== "CLOSED";
   byId("close-pool").disabled = pool.status !== "OPEN";
@@ -195,6 +196,7 @@ async function start() {
   progress = watchProgress(pool, (fresh) => {
     pool = fresh;
     showPool();
+    say(byId("pool-message"), ""); // "The pool is open." no longer holds
   });
   resultsPanel(pool, project);
   if (project) uploadPanel(pool, project, refresh);
