@@ -11,6 +11,7 @@
 
 import { FallbackForm } from "./fallback-form.js";
 import { safeHtml } from "./safe-html.js";
+import { resolve } from "./tb-evaluate.js";
 import { SUPPORTED, TemplateTask, componentsOf } from "./tb-task.js";
 
 export { safeHtml };
@@ -67,10 +68,9 @@ export function renderTask(container, { taskSpec, inputValues, outputValues = nu
 
 export function suiteLayout(taskSpec) {
   const { config } = readConfig((taskSpec || {}).view_spec);
-  const plugin = config && Array.isArray(config.plugins)
-    ? config.plugins.find((item) => item && item.type === "plugin.toloka")
-    : null;
-  const layout = (plugin && plugin.layout) || {};
+  const plugins = config && Array.isArray(config.plugins) ? config.plugins.map((item) => resolve(item, config.vars || {})) : [];
+  const plugin = plugins.find((item) => item && item.type === "plugin.toloka");
+  const layout = resolve(plugin && plugin.layout, config ? config.vars || {} : {}) || {};
   const width = Number(layout.taskWidth);
   return { kind: layout.kind === "pager" ? "pager" : "scroll", taskWidth: Number.isFinite(width) && width > 0 ? width : null };
 }

@@ -35,7 +35,7 @@ export function readPath(root, path) {
 
 // Write `value` at `path` inside `root`, making objects on the way; undefined deletes the key and
 // then every object the deletion left empty, so an answer taken back leaves no `{}` behind.
-export function writePath(root, path, value) {
+function writePath(root, path, value) {
   const parts = segments(path);
   if (!parts.length) return;
   const trail = [root];
