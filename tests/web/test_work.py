@@ -33,7 +33,7 @@ from playwright.sync_api import Locator, Page, ViewportSize, expect  # after nee
 LABELS = ("cat", "dog", "other")
 KEYS = {label: str(number) for number, label in enumerate(LABELS, 1)}
 PHONE: ViewportSize = {"width": 360, "height": 780}
-CONFIG = {
+CONFIG: dict[str, Any] = {
     "view": {"type": "view.list", "items": [
         {"type": "view.image", "url": {"type": "data.input", "path": "image"}, "ratio": [1, 1], "label": "Photo"},
         {"type": "field.button-radio-group", "label": "Who is in the photo?",
@@ -56,13 +56,18 @@ def ok(response: httpx.Response) -> Any:
     return response.json() if response.content else None
 
 
-def make_project(api: httpx.Client, title: str) -> str:
+def project_body(title: str, *, layout: str = "scroll", labels: tuple[str, ...] = LABELS) -> dict[str, Any]:
+    config = {**CONFIG, "plugins": [{"type": "plugin.toloka", "layout": {"kind": layout, "taskWidth": 500}},
+                                    *CONFIG["plugins"][1:]]}
     spec = {"input_spec": {"image": {"type": "url"}},
-            "output_spec": {"result": {"type": "string", "allowed_values": list(LABELS)}},
-            "view_spec": {"type": "tb", "config": json.dumps(CONFIG), "inferDataSpec": False, "lock": {}}}
-    body = {"public_name": title, "public_description": "Say who is in each photo.",
+            "output_spec": {"result": {"type": "string", "allowed_values": list(labels)}},
+            "view_spec": {"type": "tb", "config": json.dumps(config), "inferDataSpec": False, "lock": {}}}
+    return {"public_name": title, "public_description": "Say who is in each photo.",
             "public_instructions": INSTRUCTIONS, "task_spec": spec}
-    return str(ok(api.post("/projects", json=body))["id"])
+
+
+def make_project(api: httpx.Client, title: str, **options: Any) -> str:
+    return str(ok(api.post("/projects", json=project_body(title, **options)))["id"])
 
 
 def task_items(pool: str, media: MediaServer, count: int, **extra: Any) -> list[dict[str, Any]]:
@@ -338,10 +343,12 @@ def test_an_expired_suite_offers_another(sqlite_web_server: WebServer, media: Me
     page.keyboard.press("Enter")
     page.wait_for_url(lambda url: url != expired and "/work/assignments/" in url)
     submitted = page.url
+    expect(suite_tasks(page).first).to_have_attribute("aria-current", "true")  # drawn: keys reach it
     page.keyboard.press(KEYS["dog"])
     page.keyboard.press(KEYS["dog"])
     page.keyboard.press("Enter")
     page.wait_for_url(lambda url: url not in (expired, submitted) and "/work/assignments/" in url)
+    expect(suite_tasks(page)).to_have_count(2)
     page.get_by_role("button", name="Skip this suite").click()
     page.get_by_role("button", name="Yes, skip it").click()
     page.wait_for_url(server.url + "/work")
@@ -413,3 +420,44 @@ def test_the_history_shows_statuses_comments_and_earnings(sqlite_web_server: Web
     page.wait_for_url(re.compile(r"/work/assignments/[^/]+$"))
     expect(page.locator("#suite-notice")).to_contain_text("waits for the requester's review")
     expect(page.get_by_role("button", name="Submit")).to_be_hidden()
+
+
+def test_a_pager_suite_and_answers_the_server_refuses(sqlite_web_server: WebServer, media: MediaServer,
+                                                      page: Page) -> None:
+    """A pager project shows one task at a time; Enter with tasks unanswered says which; an answer the
+    server refuses (the project lost an option while the suite was open) is shown by its task."""
+    server = sqlite_web_server
+    title = unique("Paged cats")
+    with server.api() as api:
+        project = make_project(api, title, layout="pager")
+        pool = make_pool(api, project, media, tasks=2)
+    sign_in_performer(page, server, create_performer(server, "Pat Pager"))
+    offer(page, title).get_by_role("button", name="Take a suite").click()
+    tasks = suite_tasks(page)
+    expect(page.locator("#pager-position")).to_have_text("Task 1 of 2")
+    expect(tasks.nth(0)).to_be_visible()
+    expect(tasks.nth(1)).to_be_hidden()
+    page.keyboard.press("Enter")
+    expect(page.locator("#page-status")).to_have_text("2 tasks to finish first: task 1, task 2.")
+    expect(tasks.nth(0)).to_contain_text("Choose one of the options")
+    page.keyboard.press(KEYS["other"])
+    expect(page.locator("#pager-position")).to_have_text("Task 2 of 2")
+    expect(tasks.nth(0)).to_be_hidden()
+    page.keyboard.press(KEYS["other"])
+    page.get_by_role("button", name="Previous task").click()
+    expect(tasks.nth(0)).to_be_visible()
+
+    with server.api() as api:
+        ok(api.put(f"/projects/{project}", json=project_body(title, layout="pager", labels=("cat", "dog"))))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("alert")).to_contain_text("The server did not accept some answers")
+    expect(tasks.nth(0).locator(".task-errors")).to_contain_text("result:")
+    expect(tasks.nth(0)).to_be_focused()
+    page.keyboard.press(KEYS["cat"])
+    expect(page.locator("#pager-position")).to_have_text("Task 2 of 2")
+    page.keyboard.press(KEYS["dog"])
+    page.keyboard.press("Enter")
+    page.wait_for_url(server.url + "/work")
+    with server.api() as api:
+        [stored] = ok(api.get("/assignments", params={"pool_id": pool}))["items"]
+    assert [solution["output_values"] for solution in stored["solutions"]] == [{"result": "cat"}, {"result": "dog"}]

@@ -62,7 +62,11 @@ def work_assignment_page(assignment_id: str) -> str:
 </div>
 <details id="instructions-box" class="instructions" hidden><summary>Instructions</summary>
 <div id="instructions" class="instructions-text"></div></details>
-<div id="suite-notice" class="notice" tabindex="-1" hidden></div>
+<div id="suite-notice" class="notice" role="status" hidden></div>
+<div id="ended-actions" class="actions" hidden>
+<button type="button" id="take-another">Take another suite</button>
+<a class="button secondary" href="/work">Back to the pools</a>
+</div>
 <div id="suite-errors" class="notice error" role="alert" tabindex="-1" hidden></div>
 <p id="keys-help" class="hint" hidden>Keyboard: the task's keys answer the highlighted task, then the
 next one is highlighted; <kbd>Tab</kbd> moves between fields; <kbd>Enter</kbd> submits the suite.</p>
@@ -82,10 +86,6 @@ next one is highlighted; <kbd>Tab</kbd> moves between fields; <kbd>Enter</kbd> s
 <p id="skip-question">Skip this suite? Its answers are not sent, and its tasks go to other performers.</p>
 <div class="actions"><button type="button" id="skip-yes">Yes, skip it</button>
 <button type="button" id="skip-no" class="secondary">Keep working</button></div>
-</div>
-<div id="ended-actions" class="actions" hidden>
-<button type="button" id="take-another">Take another suite</button>
-<a class="button secondary" href="/work">Back to the pools</a>
 </div>
 </div>"""
     return layout("Task suite", "work-suite", main, {"assignment-id": assignment_id}, nav=PERFORMER_NAV,

@@ -85,15 +85,19 @@ function stopCountdown() {
 
 // ------------------------------------------------------------------------------------- the page
 
-function drawHead(data) {
-  const title = poolTitle(data.pool_id, data.project_id);
-  byId("title").textContent = title;
-  document.title = `${title} · Talaka`;
+function drawFacts(data) {
   byId("suite-facts").replaceChildren(
     fact("Reward", reward(data.reward)),
     fact("Tasks", String(data.tasks.length)),
     fact("Status", statusBadge(data.status)),
     fact("Taken", when(data.created)));
+}
+
+function drawHead(data) {
+  const title = poolTitle(data.pool_id, data.project_id);
+  byId("title").textContent = title;
+  document.title = `${title} · Talaka`;
+  drawFacts(data);
   if (data.instructions) {
     safeHtml(byId("instructions"), data.instructions);
     const box = byId("instructions-box");
@@ -142,6 +146,8 @@ function expire() {
   if (phase === "ended") return;
   end("expired");
   byId("countdown").textContent = clock(0);
+  byId("countdown-warning").textContent = "";
+  drawFacts({ ...assignment, status: "EXPIRED" });
   errors.hidden = true;
   say(status, "");
   showNotice([h("p", {}, h("strong", {}, "Time is up: this suite expired. "),
@@ -279,7 +285,7 @@ function onKey(event) {
     return;
   }
   const name = hotkeyName(event.key);
-  if (!name || typingIn(target) || target.closest(".instructions")) return;
+  if (!name || typingIn(target)) return;
   const { handled, allDone } = tasks.hotkey(name, document.activeElement);
   if (!handled) return;
   event.preventDefault();
@@ -326,6 +332,10 @@ function start() {
   });
   byId("take-another").addEventListener("click", (event) => takeAnother(event.currentTarget));
   document.addEventListener("keydown", onKey);
+  // A hidden tab's timers are slowed down: look at the clock again as soon as it is seen.
+  document.addEventListener("visibilitychange", () => {
+    if (phase === "working" && !document.hidden) tick();
+  });
   load();
 }
 

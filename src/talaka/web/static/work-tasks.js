@@ -2,8 +2,8 @@
 // (scroll) or one at a time (pager), with one "current" task that the keyboard's hotkeys answer.
 //
 // The current task is the one holding focus, else the first that still needs work. A task needs
-// work while its answer is not valid, and, after a training's feedback, while a wrong answer has
-// not been touched. When a hotkey finishes the current task, the next one that needs work
+// work while its answer is not valid, and while an answer flagged as wrong (by a training's
+// feedback, or refused by the server) has not been touched. When a hotkey finishes the current task, the next one that needs work
 // becomes current: marked, scrolled into view, focused (so the next key goes to it).
 
 import { h } from "./dom.js";
@@ -49,10 +49,10 @@ export class TaskList {
       const index = this.holding(event.target);
       if (index !== null && index !== this.current) this.setCurrent(index, { scroll: false });
     });
-    // Touching a wrong answer of a training counts as correcting it.
+    // Touching a flagged answer counts as correcting it.
     const touched = (event) => {
       const index = this.holding(event.target);
-      if (index !== null) this.entries[index].wrong = false;
+      if (index !== null) this.entries[index].flagged = false;
     };
     list.addEventListener("input", touched);
     list.addEventListener("change", touched);
@@ -78,7 +78,7 @@ export class TaskList {
       const view = renderTask(body, {
         taskSpec: spec, inputValues: task.input_values, outputValues: answers ? answers[index] ?? null : null, name,
       });
-      return { view, article, hint, errors, wrong: false };
+      return { view, article, hint, errors, flagged: false };
     });
     // Why a generated form stands in for the project's interface: the same for every task, said once.
     const fallback = this.entries.find((entry) => entry.view.fallbackReason);
@@ -96,7 +96,7 @@ export class TaskList {
 
   needsWork(index) {
     const entry = this.entries[index];
-    return entry.wrong || !entry.view.validate(false);
+    return entry.flagged || !entry.view.validate(false);
   }
 
   // The first task from `start` on (then from the beginning) that needs work, or null.
@@ -135,8 +135,9 @@ export class TaskList {
     const entry = this.entries[index];
     const before = this.needsWork(index);
     if (!entry.view.hotkey(name)) return { handled: false, allDone: false };
-    entry.wrong = false;
+    entry.flagged = false;
     entry.errors.hidden = true;
+    this.describe(entry);
     if (!before || this.needsWork(index)) {
       if (index !== this.current) this.setCurrent(index);
       return { handled: true, allDone: false };
@@ -193,6 +194,7 @@ export class TaskList {
     }
     for (const [index, lines] of byTask) {
       const entry = this.entries[index];
+      entry.flagged = true;
       entry.errors.replaceChildren(h("p", {}, "The server did not accept this answer:"),
         h("ul", {}, lines.map((line) => h("li", {}, line))));
       entry.errors.hidden = false;
@@ -209,7 +211,7 @@ export class TaskList {
     for (const item of feedback) {
       const entry = this.entries[item.task_index];
       if (!entry) continue;
-      entry.wrong = !item.correct;
+      entry.flagged = !item.correct;
       entry.article.classList.toggle("wrong", !item.correct);
       entry.hint.classList.toggle("ok", item.correct);
       entry.hint.classList.toggle("error", !item.correct);
