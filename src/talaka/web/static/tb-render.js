@@ -49,15 +49,18 @@ function draw(task, component, scope) {
   const raw = new Set([...RAW, ...(renderer.children || [])]);
   const box = h("div", { class: "tb-item", "data-type": component.type });
   let inner = null;
+  let drawn = null;
   scope.watch(() => propsOf(component, raw, env), (props) => {
     const focus = focusWithin(box);
+    const shown = drawn && !drawn.errorElement.hidden ? drawn.errorElement.textContent : null;
     if (inner) inner.dispose();
     inner = scope.child();
-    const part = new Part(task, component, props, inner, here);
-    const element = renderer.draw(part);
-    part.element = element;
-    box.replaceChildren(element, part.errorElement);
-    task.addValidator(part, inner);
+    drawn = new Part(task, component, props, inner, here);
+    drawn.element = renderer.draw(drawn);
+    box.replaceChildren(drawn.element, drawn.errorElement);
+    task.addValidator(drawn, inner);
+    // A message on show stays through a redraw; the check that follows every change updates it.
+    if (shown) drawn.showProblem(shown);
     if (focus) focus();
   });
   return box;
