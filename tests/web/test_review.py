@@ -100,6 +100,14 @@ def saved(page: Page, button: str, folder: Path, *, timeout: float = 30_000) -> 
     return path
 
 
+def hide_tab(page: Page, hidden: bool) -> None:
+    """What the browser does when the tab goes to the background (or comes back)."""
+    page.evaluate("""(hidden) => {
+        Object.defineProperty(document, "hidden", { value: hidden, configurable: true });
+        document.dispatchEvent(new Event("visibilitychange"));
+    }""", hidden)
+
+
 def on_a_phone(page: Page, screenshots: Screenshots, name: str) -> None:
     """A screenshot 360 px wide: nothing may stick out of the page but the tables, which scroll."""
     page.set_viewport_size({"width": 360, "height": 800})
@@ -125,6 +133,16 @@ def test_progress_moves_to_completed_and_the_results_download(page: Page, web_se
     expect(page.locator("#finishes-in")).to_have_text("—")
     page.get_by_role("button", name="Open pool").click()
     expect(page.locator("#pool-status")).to_have_text("OPEN")
+    polling = "Updated every 2 seconds while the pool is open."
+    expect(page.locator("#progress-note")).to_have_text(polling)
+    hide_tab(page, True)
+    expect(page.locator("#progress-note")).to_have_text("Paused while this tab is hidden.")
+    reads: list[str] = []
+    page.on("request", lambda request: reads.append(request.url) if "analytics" in request.url else None)
+    page.wait_for_timeout(2_500)  # more than a polling interval: a hidden tab asks nothing
+    assert reads == []
+    hide_tab(page, False)
+    expect(page.locator("#progress-note")).to_have_text(polling)
 
     first = take(web_server, ann, pool_id)
     expect(page.locator("#count-active")).to_have_text("1")
