@@ -185,6 +185,7 @@ def test_sign_in_the_empty_list_and_the_offers(sqlite_web_server: WebServer, med
     performer = create_performer(server, "Ola Offers")
     sign_in_performer(page, server, performer)
     expect(page.get_by_text("There is no work for you right now")).to_be_visible()
+    screenshots(page, "work-no-offers")
     expect(page.locator("#who-name")).to_have_text("Ola Offers")
 
     title = unique("Offered cats")
@@ -212,6 +213,12 @@ def test_sign_in_the_empty_list_and_the_offers(sqlite_web_server: WebServer, med
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_label("Performer token")).to_be_visible()
     expect(page.locator("#page-status")).to_have_text("You are signed out.")
+    page.goto(server.url + "/work/history")  # signed out: sign in first, then back to the history
+    page.wait_for_url(server.url + "/work?next=%2Fwork%2Fhistory")
+    page.get_by_label("Performer token").fill(performer.token)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(server.url + "/work/history")
+    expect(page.get_by_role("heading", name="Earned")).to_be_visible()
 
 
 def test_refusals_are_explained(sqlite_web_server: WebServer, media: MediaServer, page: Page) -> None:
@@ -349,7 +356,13 @@ def test_an_expired_suite_offers_another(sqlite_web_server: WebServer, media: Me
     page.keyboard.press("Enter")
     page.wait_for_url(lambda url: url not in (expired, submitted) and "/work/assignments/" in url)
     expect(suite_tasks(page)).to_have_count(2)
-    page.get_by_role("button", name="Skip this suite").click()
+    skip = page.get_by_role("button", name="Skip this suite")
+    skip.click()
+    expect(page.get_by_role("button", name="Yes, skip it")).to_be_focused()
+    page.keyboard.press("Escape")  # changed their mind
+    expect(page.get_by_role("button", name="Yes, skip it")).to_be_hidden()
+    expect(skip).to_be_focused()
+    skip.click()
     page.get_by_role("button", name="Yes, skip it").click()
     page.wait_for_url(server.url + "/work")
     expect(page.locator("#page-status")).to_contain_text("You skipped the suite")
@@ -401,10 +414,13 @@ def test_the_history_shows_statuses_comments_and_earnings(sqlite_web_server: Web
     newest = records.nth(0)
     expect(newest).to_contain_text(reviewed)
     expect(newest).to_contain_text("SUBMITTED")
-    expect(newest).to_contain_text("0.50")
+    expect(newest).to_contain_text("Reward0.50 once accepted")
     rejection = page.get_by_role("article", name=reviewed).filter(has_text="REJECTED")
     expect(rejection.locator(".notice.error")).to_have_text(f"Why it was rejected: {comment}")
-    expect(page.get_by_role("article", name=paid).filter(has_text="ACCEPTED")).to_have_count(2)
+    expect(rejection).to_contain_text("Rewardnone")
+    accepted = page.get_by_role("article", name=paid).filter(has_text="ACCEPTED")
+    expect(accepted).to_have_count(2)
+    expect(accepted.first).to_contain_text("Reward0.05")
     assert_accessible(page, "the history")
     screenshots(page, "work-history", full_page=False)
 
@@ -414,6 +430,7 @@ def test_the_history_shows_statuses_comments_and_earnings(sqlite_web_server: Web
     expect(records.nth(50).get_by_role("link")).to_be_focused()
     expect(records.nth(54)).to_contain_text("SKIPPED")
     page.set_viewport_size(PHONE)
+    page.evaluate("window.scrollTo(0, 0)")
     no_sideways_scroll(page, "the history")
     screenshots(page, "work-history-360", full_page=False)
     page.get_by_role("link", name=reviewed).first.click()

@@ -15,6 +15,13 @@ const more = byId("suites-more");
 const shown = new Set();
 let limit = PAGE;
 
+// What a suite brings: its reward once accepted, nothing once rejected, skipped or expired.
+function earned(item) {
+  if (item.status === "ACCEPTED") return reward(item.reward);
+  if (item.status === "SUBMITTED" || item.status === "ACTIVE") return `${reward(item.reward)} once accepted`;
+  return "none";
+}
+
 function record(item) {
   const id = "suite-" + item.id;
   const rejected = item.status === "REJECTED";
@@ -30,7 +37,7 @@ function record(item) {
         statusBadge(item.status)),
       comment,
       h("dl", { class: "facts" },
-        fact("Reward", reward(item.reward)),
+        fact("Reward", earned(item)),
         fact("Tasks", String(item.tasks.length)),
         fact("Taken", when(item.created)),
         fact("Submitted", when(item.submitted)),

@@ -93,10 +93,14 @@ function drawFacts(data) {
     fact("Taken", when(data.created)));
 }
 
-function drawHead(data) {
+function drawTitle(data) {
   const title = poolTitle(data.pool_id, data.project_id);
   byId("title").textContent = title;
   document.title = `${title} · Talaka`;
+}
+
+function drawHead(data) {
+  drawTitle(data);
   drawFacts(data);
   if (data.instructions) {
     safeHtml(byId("instructions"), data.instructions);
@@ -112,7 +116,7 @@ function drawHead(data) {
     // A suite opened in a new tab: the offers name its pool, if it is still offered.
     get("/pools").then(({ data: offers }) => {
       rememberOffers(offers.items);
-      if (knownPools()[data.pool_id]) drawHead({ ...data, instructions: "" });
+      drawTitle(data);
     }, () => {});
   }
 }
@@ -131,7 +135,7 @@ function showError(lines) {
 }
 
 // The suite can no longer be answered: its tasks stay visible but cannot be changed.
-function end(kind) {
+function end() {
   phase = "ended";
   stopCountdown();
   byId("tasks-box").disabled = true;
@@ -139,12 +143,11 @@ function end(kind) {
   byId("skip-confirm").hidden = true;
   byId("keys-help").hidden = true;
   byId("ended-actions").hidden = false;
-  byId("content").dataset.state = kind;
 }
 
 function expire() {
   if (phase === "ended") return;
-  end("expired");
+  end();
   byId("countdown").textContent = clock(0);
   byId("countdown-warning").textContent = "";
   drawFacts({ ...assignment, status: "EXPIRED" });
@@ -156,7 +159,7 @@ function expire() {
 }
 
 function readOnly(data) {
-  end("ended");
+  end();
   byId("countdown-box").hidden = true;
   const parts = [h("p", {}, statusBadge(data.status), " ", ENDED[data.status] || `This suite is ${data.status}.`)];
   if (data.public_comment) parts.push(h("p", { class: "comment" }, h("strong", {}, "The requester's comment: "), data.public_comment));
@@ -223,7 +226,7 @@ async function submit() {
     feedback(answer, body.solutions);
     return;
   }
-  end("submitted");
+  end();
   say(status, "");
   showNotice([h("p", {}, h("strong", {}, "Submitted. "), "Taking the next suite from this pool…")], "ok");
   await takeNext("Submitted. ");
@@ -245,6 +248,11 @@ function askSkip() {
   if (phase !== "working") return;
   byId("skip-confirm").hidden = false;
   byId("skip-yes").focus();
+}
+
+function keepWorking() {
+  byId("skip-confirm").hidden = true;
+  byId("skip-suite").focus();
 }
 
 async function skip() {
@@ -278,6 +286,10 @@ function onKey(event) {
   if (phase !== "working" || event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey
       || event.isComposing) return;
   const target = event.target;
+  if (event.key === "Escape" && !byId("skip-confirm").hidden) {
+    keepWorking();
+    return;
+  }
   if (event.key === "Enter") {
     if (event.shiftKey || target.tagName === "TEXTAREA" || handlesEnter(target) || !byId("skip-confirm").hidden) return;
     event.preventDefault();
@@ -326,10 +338,7 @@ function start() {
   byId("submit-suite").addEventListener("click", submit);
   byId("skip-suite").addEventListener("click", askSkip);
   byId("skip-yes").addEventListener("click", skip);
-  byId("skip-no").addEventListener("click", () => {
-    byId("skip-confirm").hidden = true;
-    byId("skip-suite").focus();
-  });
+  byId("skip-no").addEventListener("click", keepWorking);
   byId("take-another").addEventListener("click", (event) => takeAnother(event.currentTarget));
   document.addEventListener("keydown", onKey);
   // A hidden tab's timers are slowed down: look at the clock again as soon as it is seen.
