@@ -303,6 +303,7 @@ def test_a_training_shows_hints_and_then_the_pool_opens(sqlite_web_server: WebSe
     expect(tasks.nth(0)).to_contain_text("Right.")
     expect(tasks.nth(0)).not_to_contain_text(hint)
     expect(page.locator("#suite-notice")).to_contain_text("1 answer of 2 is not right")
+    expect(page.locator("#page-status")).to_be_empty()
     expect(tasks.nth(1)).to_be_focused()
     expect(tasks.nth(1)).to_have_attribute("aria-current", "true")
     no_sideways_scroll(page, "a training's hints")

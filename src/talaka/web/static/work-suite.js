@@ -241,6 +241,7 @@ function feedback(answer, solutions) {
   const wrong = tasks.showFeedback(answer.feedback);
   const text = `${plural(wrong, "answer")} of ${answer.tasks.length} ${wrong === 1 ? "is" : "are"} not right. `
     + "Read the hints by the tasks, correct your answers and submit again.";
+  say(status, "");
   showNotice([h("p", {}, text)]);
 }
 
