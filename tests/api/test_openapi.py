@@ -442,6 +442,10 @@ def requester_side(call: Checker, ann: dict[str, Any], pools: dict[str, str], ta
     call("POST", analytics, 404, json=[{"subject": "POOL", "subject_id": "98765", "name": "spent_budget"}])
     call("POST", analytics, 400, json=[{"subject": "USER", "subject_id": mixed, "name": "x"}])
     call("POST", analytics, 403, token=as_ann, json=metrics[:1])
+    progress = call("GET", f"{V1}/pools/{{pool_id}}/progress", 200, values=at_mixed)
+    assert progress["assignments"]["SUBMITTED"] + progress["assignments"]["ACCEPTED"] > 0
+    call("GET", f"{V1}/pools/{{pool_id}}/progress", 404, values={"pool_id": "987654321"})
+    call("GET", f"{V1}/performers", 200, params={"limit": "5"})
 
 
 def test_work_loop_answers_match_the_documented_schemas(server: ServerProcess) -> None:

@@ -138,7 +138,7 @@ def test_progress_moves_to_completed_and_the_results_download(page: Page, web_se
     hide_tab(page, True)
     expect(page.locator("#progress-note")).to_have_text("Paused while this tab is hidden.")
     reads: list[str] = []
-    page.on("request", lambda request: reads.append(request.url) if "analytics" in request.url else None)
+    page.on("request", lambda request: reads.append(request.url) if "/progress" in request.url else None)
     page.wait_for_timeout(2_500)  # more than a polling interval: a hidden tab asks nothing
     assert reads == []
     hide_tab(page, False)

@@ -7,6 +7,7 @@ update and patch refuse it. The project check and the status changes are shared 
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import msgspec
@@ -31,12 +32,16 @@ from talaka.core.ids import MAX_POOL_ID, parse_numeric_id
 from talaka.core.pools import check_pool, check_pool_patch, pool_body_with_status, stored_pool, updated_pool
 from talaka.core.quality.config import compile_rules, training_requirement
 from talaka.core.stored import with_id
-from talaka.core.timefmt import now_text
+from talaka.core.timefmt import format_time, now_text
 from talaka.core.trainings import is_training
 from talaka.store.base import PoolRecord, Requester
 
 _encode = msgspec.json.encode
 _decode = msgspec.json.decode
+
+PROGRESS_WINDOW_SECONDS = 300
+"""The progress reports the answers submitted over this many seconds, the rate a finishing time is
+estimated from."""
 
 
 async def _pool(api: Api, requester: Requester, raw_id: str) -> PoolRecord:
@@ -149,6 +154,20 @@ async def pool_counts(request: Request) -> Response:
                        "golden_count": record.golden_count, "task_suite_count": record.suite_count})
 
 
+async def pool_progress(request: Request) -> Response:
+    """Talaka's extension: what a page watching a pool needs every few seconds, read in one snapshot
+    and without the operation that each `POST /staging/analytics-2` leaves behind."""
+    api, requester = await authorized(request)
+    record = await _pool(api, requester, request.path_params["pool_id"])
+    now = datetime.now(UTC)
+    since = format_time(now - timedelta(seconds=PROGRESS_WINDOW_SECONDS))
+    figures = await api.store.pool_progress(record.id, since)
+    pool = msgspec.json.decode(record.body)
+    return json_value({"pool_id": str(record.id), "status": record.status,
+                       "last_close_reason": pool.get("last_close_reason"), "now": format_time(now),
+                       "window_seconds": PROGRESS_WINDOW_SECONDS, **figures})
+
+
 async def change_status(api: Api, requester: Requester, record: PoolRecord, target: str, operation_type: str,
                         parameters: dict[str, str], kind: str) -> Response:
     """Move a pool or training (`kind`) to `target`: 204 if it is there, else a finished operation."""
@@ -182,6 +201,7 @@ routes = [
     resource("/pools", POST=create_pool, GET=finder(POOLS, lambda store: store.find_pools)),
     resource("/pools/{pool_id}", GET=get_pool, PUT=update_pool, PATCH=patch_pool),
     resource("/pools/{pool_id}/counts", GET=pool_counts),
+    resource("/pools/{pool_id}/progress", GET=pool_progress),
     resource("/pools/{pool_id}/open", POST=_status_change("OPEN", "POOL.OPEN")),
     resource("/pools/{pool_id}/close", POST=_status_change("CLOSED", "POOL.CLOSE")),
     resource("/pools/{pool_id}/archive", POST=_status_change("ARCHIVED", "POOL.ARCHIVE")),

@@ -124,6 +124,8 @@ class WorkQueries(Statements):
     ANALYTICS_ASSIGNMENTS: str = (
         "SELECT status, count(*), count(DISTINCT performer_no), coalesce(sum(reward), 0) FROM assignments "
         "WHERE pool_id = ? GROUP BY status")
+    SUBMITTED_SINCE: str = ("SELECT count(*) FROM assignments WHERE pool_id = ? AND submitted IS NOT NULL "
+                                "AND submitted >= ?")
     ANALYTICS_WORKERS: str = "SELECT count(DISTINCT performer_no) FROM assignments WHERE pool_id = ?"
     ANALYTICS_SUBMITTERS: str = ("SELECT count(DISTINCT performer_no) FROM assignments WHERE pool_id = ? "
                                  "AND status IN ('SUBMITTED', 'ACCEPTED', 'REJECTED')")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -24,6 +25,7 @@ ASSIGNMENT_SEARCH_COLUMNS = {
     "submitted": "a.submitted", "accepted": "a.accepted", "rejected": "a.rejected", "skipped": "a.skipped",
     "expired": "a.expired"}
 Page = list[tuple[AssignmentRecord, list[AssignedTask]]]
+ASSIGNMENT_STATUSES = ("ACTIVE", "SUBMITTED", "ACCEPTED", "REJECTED", "SKIPPED", "EXPIRED")
 
 
 def performer_from_row(row: Sequence[Any]) -> PerformerRecord:
@@ -151,29 +153,71 @@ def pool_assignments(conn: Connection, d: Dialect, pool_id: int, statuses: list[
     return _page(conn, d, where.select("a.seq"), [*where.params, limit], limit)[0]
 
 
-def pool_analytics(conn: Connection, d: Dialect, pool_id: int) -> dict[str, Any]:
-    """Every figure `POST /staging/analytics-2` can ask about one pool, from one snapshot."""
+@dataclass(frozen=True)
+class Completion:
+    """How far a pool is: its assignments by status, and the units of overlap answered of all."""
+
+    by_status: dict[str, int]
+    performers_by_status: dict[str, int]
+    spent: float
+    tasks: int
+    done: int
+    total_overlap: int
+
+    @property
+    def percentage(self) -> float:
+        return self.done * 100 / self.total_overlap if self.total_overlap else 0.0
+
+
+def completion(conn: Connection, d: Dialect, pool_id: int) -> Completion:
     w = d.w
     by_status: dict[str, int] = {}
+    performers: dict[str, int] = {}
     spent = 0.0
-    for status, count, _, reward in conn.execute(w.ANALYTICS_ASSIGNMENTS, (pool_id,)).fetchall():
+    for status, count, distinct, reward in conn.execute(w.ANALYTICS_ASSIGNMENTS, (pool_id,)).fetchall():
         by_status[status] = int(count)
+        performers[status] = int(distinct)
         if status == "ACCEPTED":
             spent = float(reward)
     tasks, overlap, used = conn.execute(w.ANALYTICS_TASKS, (pool_id,)).fetchone()
     suites, suite_overlap, suite_used = conn.execute(w.ANALYTICS_SUITES, (pool_id,)).fetchone()
     done = int(used) + int(suite_used) - _active_slots(conn, d, pool_id)
+    return Completion(by_status, performers, spent, int(tasks) + int(suites), done,
+                      int(overlap) + int(suite_overlap))
+
+
+def pool_progress(conn: Connection, d: Dialect, pool_id: int, since: str) -> dict[str, Any]:
+    """What the requester's pool page shows every two seconds, in one snapshot: completion,
+    assignments by status, performers at work, and the answers submitted since `since` (the rate
+    the finishing time is estimated from)."""
+    found = completion(conn, d, pool_id)
+    recent = int(conn.execute(d.w.SUBMITTED_SINCE, (pool_id, since)).fetchone()[0])
+    return {
+        "completion_percentage": found.percentage,
+        "assignments": {status: found.by_status.get(status, 0) for status in ASSIGNMENT_STATUSES},
+        "performers_at_work": found.performers_by_status.get("ACTIVE", 0),
+        "estimated_assignments_count": _estimated_assignments(found.total_overlap, found.done, found.by_status),
+        "submitted_since": since,
+        "submitted_recently": recent,
+    }
+
+
+def pool_analytics(conn: Connection, d: Dialect, pool_id: int) -> dict[str, Any]:
+    """Every figure `POST /staging/analytics-2` can ask about one pool, from one snapshot."""
+    w = d.w
+    found = completion(conn, d, pool_id)
+    by_status, spent, done = found.by_status, found.spent, found.done
     durations = [(datetime.fromisoformat(submitted) - datetime.fromisoformat(created)).total_seconds()
                  for created, submitted in conn.execute(w.ANALYTICS_SUBMIT_TIMES, (pool_id,)).fetchall()]
-    total_overlap = int(overlap) + int(suite_overlap)
+    total_overlap = found.total_overlap
     return {
-        "completion_percentage": done * 100 / total_overlap if total_overlap else 0.0,
+        "completion_percentage": found.percentage,
         "submitted_assignments_count": sum(by_status.get(name, 0) for name in ("SUBMITTED", "ACCEPTED", "REJECTED")),
         "approved_assignments_count": by_status.get("ACCEPTED", 0),
         "rejected_assignments_count": by_status.get("REJECTED", 0),
         "skipped_assignments_count": by_status.get("SKIPPED", 0),
         "expired_assignments_count": by_status.get("EXPIRED", 0),
-        "real_tasks_count": int(tasks) + int(suites),
+        "real_tasks_count": found.tasks,
         "spent_budget": round(spent, 6),
         "avg_submit_assignment_millis": sum(durations) * 1000 / len(durations) if durations else 0.0,
         "unique_workers_count": int(conn.execute(w.ANALYTICS_WORKERS, (pool_id,)).fetchone()[0]),

@@ -115,6 +115,9 @@ class WorkStore(Protocol):
     async def pool_analytics(self, pool_id: int) -> dict[str, object]:
         return await self.engine.read(work_reads.pool_analytics, self.d, pool_id)
 
+    async def pool_progress(self, pool_id: int, since: str) -> dict[str, object]:
+        return await self.engine.read(work_reads.pool_progress, self.d, pool_id, since)
+
     async def expire_due(self, now: str) -> int:
         return await self.engine.write(work.expire_due, self.d, now)
 

@@ -137,8 +137,27 @@ def analytics_schemas() -> dict[str, Schema]:
     }
 
 
+def progress_schemas() -> dict[str, Schema]:
+    statuses = ("ACTIVE", "SUBMITTED", "ACCEPTED", "REJECTED", "SKIPPED", "EXPIRED")
+    count = {"type": "integer", "minimum": 0}
+    return {
+        "PoolProgress": obj({
+            "pool_id": NUMERIC_ID, "status": {"type": "string", "enum": ["OPEN", "CLOSED", "ARCHIVED"]},
+            "last_close_reason": {"type": ["string", "null"]}, "now": TIMESTAMP,
+            "window_seconds": {"type": "integer", "minimum": 1},
+            "completion_percentage": {"type": "number", "minimum": 0, "maximum": 100},
+            "assignments": obj(dict.fromkeys(statuses, count), statuses, extra=False),
+            "performers_at_work": count, "estimated_assignments_count": {"type": "number", "minimum": 0},
+            "submitted_since": TIMESTAMP, "submitted_recently": count},
+            ("pool_id", "status", "now", "window_seconds", "completion_percentage", "assignments",
+             "performers_at_work", "estimated_assignments_count", "submitted_since", "submitted_recently"),
+            extra=False, description="submitted_recently counts the assignments submitted since submitted_since "
+                                     "(window_seconds before now)"),
+    }
+
+
 def work_schemas() -> dict[str, Schema]:
-    return performer_schemas() | assignment_schemas() | analytics_schemas()
+    return performer_schemas() | assignment_schemas() | analytics_schemas() | progress_schemas()
 
 
 def tsv_params() -> list[Schema]:
@@ -185,6 +204,11 @@ def work_paths() -> dict[str, Schema]:
             "get_assignments_tsv", "A pool's assignments as TSV (toloka-kit's get_assignments_df)",
             {200: tsv},
             (404,), params=tsv_params())},
+        f"{V1}/pools/{{pool_id}}/progress": {
+            "parameters": [ref("PoolId", "parameters")],
+            "get": op("get_pool_progress", "Talaka's extension: completion, assignments by status, performers at "
+                      "work and recent submits, in one read (no analytics operation is recorded)",
+                      {200: json_response("Measured", ref("PoolProgress"))}, (404,))},
         ANALYTICS_PATH: {"post": op(
             "get_analytics", "Pool figures, answered as an ANALYTICS operation that has already finished",
             {202: json_response("The finished operation: details.value holds the results", ref("Operation"))},

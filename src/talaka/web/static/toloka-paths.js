@@ -32,16 +32,3 @@ export async function requesterFetch(path, { method = "GET", body, signal } = {}
     envelope.message || `The server answered ${response.status} ${response.statusText}`.trim(),
     envelope.payload ?? null, envelope.request_id || "", response.headers);
 }
-
-// Pool figures by metric name, and the server's clock when it computed them (naive UTC, as the wire has it).
-export async function poolAnalytics(poolId, names) {
-  const requests = names.map((name) => ({ subject: "POOL", subject_id: String(poolId), name }));
-  const operation = await (await requesterFetch("/api/staging/analytics-2", { method: "POST", body: requests })).json();
-  const figures = {};
-  let now = "";
-  for (const entry of operation.details?.value || []) {
-    figures[entry.request.name] = entry.result;
-    now = entry.finished || now;
-  }
-  return { figures, now };
-}
