@@ -168,7 +168,7 @@ def assert_accessible(page: Page, what: str) -> None:
     axe-core comes bundled in `axe-playwright-python`; it is injected by Playwright's evaluate,
     which the page's Content-Security-Policy does not apply to.
     """
-    from axe_playwright_python.sync_playwright import Axe
+    from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
 
     results = Axe().run(page)
     bad = [violation for violation in results.response["violations"]
