@@ -9,10 +9,13 @@ from importlib import resources
 import httpx
 import pytest
 
-from talaka.web.routes import CONTENT_SECURITY_POLICY
+from talaka.web.routes import CONTENT_SECURITY_POLICY, TASK_MEDIA_POLICY
 from tests.web.conftest import WebServer
 
-PAGES = ["/", "/signin", "/projects/1", "/pools/1", "/operations", "/operations/abc"]
+TASK_PAGES = ["/work", "/work/history", "/work/assignments/0000000001--000000000000000000000001",
+              "/projects/1/preview", "/pools/1/assignments"]
+"""Pages that draw tasks, whose media come from other hosts."""
+PAGES = ["/", "/signin", "/projects/1", "/pools/1", "/performers", "/operations", "/operations/abc", *TASK_PAGES]
 
 
 @pytest.fixture(scope="module")
@@ -21,13 +24,25 @@ def client(web_server: WebServer) -> Iterator[httpx.Client]:
         yield plain
 
 
+def test_task_pages_let_media_in_and_nothing_else() -> None:
+    """Only images, sound, video and frames may come from other hosts; scripts, styles and API
+    calls stay on this server."""
+    directives = dict(part.strip().split(" ", 1) for part in TASK_MEDIA_POLICY.split(";"))
+    for name in ("script-src", "style-src", "connect-src"):
+        assert directives[name] == "'self'", name
+    for name in ("img-src", "media-src", "frame-src"):
+        assert "https:" in directives[name], name
+    assert directives["default-src"] == "'none'"
+
+
 @pytest.mark.parametrize("path", PAGES)
 def test_pages_are_html_under_a_strict_policy(client: httpx.Client, path: str) -> None:
     response = client.get(path)
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/html; charset=utf-8"
-    assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
-    assert "'unsafe-inline'" not in CONTENT_SECURITY_POLICY
+    policy = TASK_MEDIA_POLICY if path in TASK_PAGES else CONTENT_SECURITY_POLICY
+    assert response.headers["content-security-policy"] == policy
+    assert "'unsafe-inline'" not in policy and "script-src 'self';" in policy and "frame-ancestors 'none'" in policy
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["referrer-policy"] == "no-referrer"
     html = response.text
@@ -76,7 +91,7 @@ def test_every_module_a_page_loads_exists(client: httpx.Client) -> None:
         response = client.get(f"/static/{name}")
         assert response.status_code == 200, name
         pending += re.findall(r'from "\./([^"]+)"', response.text)
-    assert "uploader.js" in seen and "taskfile.js" in seen
+    assert {"uploader.js", "taskfile.js", "task-view.js", "work-suite.js", "assignments.js"} <= seen
 
 
 def test_static_files_revalidate_by_etag(client: httpx.Client) -> None:
