@@ -12,10 +12,10 @@ import pytest
 from talaka.web.routes import CONTENT_SECURITY_POLICY, TASK_MEDIA_POLICY
 from tests.web.conftest import WebServer
 
-TASK_PAGES = ["/work", "/work/history", "/work/assignments/0000000001--000000000000000000000001",
-              "/projects/1/preview", "/pools/1/assignments"]
+TASK_PAGES = ["/work", "/work/assignments/0000000001--000000000000000000000001", "/projects/1/preview"]
 """Pages that draw tasks, whose media come from other hosts."""
-PAGES = ["/", "/signin", "/projects/1", "/pools/1", "/performers", "/operations", "/operations/abc", *TASK_PAGES]
+PAGES = ["/", "/signin", "/projects/1", "/pools/1", "/pools/1/assignments", "/performers", "/operations",
+         "/operations/abc", "/work/history", *TASK_PAGES]
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ TASK_MEDIA_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; "
                      "img-src 'self' https: http: data: blob:; media-src 'self' https: http: data: blob:; "
                      "frame-src https: http:; connect-src 'self'; form-action 'self'; base-uri 'none'; "
                      "frame-ancestors 'none'")
-"""For pages that draw tasks (`/work`, the preview): a task's images, audio, video and frames live
+"""For pages that draw tasks (`/work`, a suite, the preview): a task's images, audio, video and frames live
 on other hosts, so those load from anywhere; scripts still come from this server only."""
 PAGE_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -46,15 +46,14 @@ routes = [
           _page(preview_pages.preview_page, "project_id", policy=TASK_MEDIA_POLICY), methods=["GET"],
           name="web:preview"),
     Route("/pools/{pool_id}", _page(pool_pages.pool_page, "pool_id"), methods=["GET"], name="web:pool"),
-    Route("/pools/{pool_id}/assignments", _page(pool_pages.assignments_page, "pool_id", policy=TASK_MEDIA_POLICY),
-          methods=["GET"], name="web:assignments"),
+    Route("/pools/{pool_id}/assignments", _page(pool_pages.assignments_page, "pool_id"), methods=["GET"],
+          name="web:assignments"),
     Route("/performers", _page(pool_pages.performers_page), methods=["GET"], name="web:performers"),
     Route("/operations", _page(pages.operations_page), methods=["GET"], name="web:operations"),
     Route("/operations/{operation_id}", _page(pages.operation_page, "operation_id"), methods=["GET"],
           name="web:operation"),
     Route("/work", _page(work_pages.work_page, policy=TASK_MEDIA_POLICY), methods=["GET"], name="web:work"),
-    Route("/work/history", _page(work_pages.work_history_page, policy=TASK_MEDIA_POLICY), methods=["GET"],
-          name="web:work-history"),
+    Route("/work/history", _page(work_pages.work_history_page), methods=["GET"], name="web:work-history"),
     Route("/work/assignments/{assignment_id}",
           _page(work_pages.work_assignment_page, "assignment_id", policy=TASK_MEDIA_POLICY), methods=["GET"],
           name="web:work-assignment"),
