@@ -290,7 +290,7 @@ CONDITIONS_CONFIG = {
         {"type": "field.text", "data": out("nick"), "label": {
             "type": "helper.if", "condition": {"type": "condition.empty"}, "then": "Nickname",
             "else": "Nickname (thank you)"}},
-        {"type": "field.checkbox", "label": "Sure", "data": out("sure", default=True)},
+        {"type": "field.checkbox", "label": "Sure", "data": out("sure", default=True), "preserveFalse": True},
         {"type": "field.textarea", "label": "Why not sure?", "data": out("why"),
          "validation": {"type": "condition.any", "hint": "Say why you are not sure", "conditions": [
              {"type": "condition.equals", "data": out("sure"), "to": True},
@@ -411,7 +411,8 @@ def test_generated_form_for_a_classic_view(sqlite_web_server: WebServer, media: 
         sqlite_web_server, view_spec={"type": "classic", "markup": "{{img src=image}}", "script": "", "styles": ""},
         inputs={"image": {"type": "url"}, "title": {"type": "string"}, "secret": {"type": "string", "hidden": True}},
         outputs={"label": {"type": "string", "allowed_values": ["cat", "dog"]}, "ok": {"type": "boolean"},
-                 "count": {"type": "integer", "max_value": 10}, "note": {"type": "string", "required": False}},
+                 "count": {"type": "integer", "max_value": 10}, "note": {"type": "string", "required": False},
+                 "mood": {"type": "string", "allowed_values": ["calm", "busy"], "required": False}},
         tasks=[{"image": media.image("c"), "title": "A <b>cat</b>?", "secret": "golden"}])
     open_preview(page, sqlite_web_server, project_id)
     expect(page.get_by_role("note")).to_have_text(
@@ -428,12 +429,20 @@ def test_generated_form_for_a_classic_view(sqlite_web_server: WebServer, media: 
     expect(one.get_by_role("radio", name="cat")).to_be_focused()
     page.keyboard.press("2")
     expect(one.get_by_role("radio", name="dog")).to_be_checked()
-    one.get_by_role("spinbutton", name="count").fill("11")
+    one.get_by_role("radio", name="calm").focus()
+    page.keyboard.press("1")  # the keys answer the group holding the focus
+    expect(one.get_by_role("radio", name="calm")).to_be_checked()
+    expect(one.get_by_role("radio", name="dog")).to_be_checked()
+    count = one.get_by_role("spinbutton", name="count")
+    count.press_sequentially("1e")  # no number yet, and not nothing either
     assert check_answers(page) is None
-    expect(one.get_by_role("spinbutton", name="count")).to_have_accessible_description("Enter at most 10.")
-    one.get_by_role("spinbutton", name="count").fill("3")
+    expect(count).to_have_accessible_description("Enter a number.")
+    count.fill("11")
+    assert check_answers(page) is None
+    expect(count).to_have_accessible_description("Enter at most 10.")
+    count.fill("3")
     one.get_by_role("checkbox", name="ok").check()
-    assert check_answers(page) == [{"output_values": {"label": "dog", "ok": True, "count": 3}}]
+    assert check_answers(page) == [{"output_values": {"label": "dog", "ok": True, "count": 3, "mood": "calm"}}]
     assert_accessible(page, "the generated form")
 
 
@@ -609,3 +618,79 @@ def test_task_view_api(sqlite_web_server: WebServer, page: Page) -> None:
                       "after": {"result": "cat"}, "root": "api", "focused": True, "reason": None,
                       "invalidQuietly": False, "messages": 0,
                       "layout": {"kind": "scroll", "taskWidth": 500}, "none": {"kind": "scroll", "taskWidth": None}}
+
+
+CHECKS_CONFIG = {
+    "vars": {"alone": {"type": "view.text", "content": "One item, not a list"}},
+    "view": {"type": "view.list", "items": [
+        {"type": "view.list", "items": {"$ref": "vars.alone"}},
+        {"type": "view.text", "label": "Constructor", "content": {"$ref": "vars.constructor"}},
+        {"type": "field.checkbox", "label": "Sure", "data": out("sure")},
+        {"type": "field.checkbox", "label": "Kept", "data": out("kept"), "preserveFalse": True},
+        {"type": "field.checkbox-group", "label": "Topics", "data": out("topics"),
+         "options": [{"value": "sport", "label": "Sport"}, {"value": "news", "label": "News"}]},
+        {"type": "helper.if", "condition": {"type": "condition.equals", "data": out("pick"), "to": "bad"},
+         "then": {"type": "action.notify", "payload": {"content": "not a view"}}, "else": {"type": "view.text", "content": "Nothing picked"}},
+        {"type": "view.text", "label": "Picked", "content": out("pick")}]},
+    "plugins": [{"type": "plugin.hotkeys", "s": {"type": "action.toggle", "data": out("sure")},
+                 "k": {"type": "action.toggle", "data": out("kept")},
+                 "1": {"type": "action.toggle", "data": out("topics.sport")},
+                 "b": {"type": "action.set", "data": out("pick"), "payload": "bad"}}]}
+
+
+def test_configs_that_must_not_break_the_page(sqlite_web_server: WebServer, page: Page) -> None:
+    """A config reaching for an object's prototype, a list that is not one, a part that cannot be
+    redrawn, a checkbox ticked by key and by mouse, a group's per-option key, a sanitizer that
+    refuses its options: each stays inside its task."""
+    page.goto(sqlite_web_server.url + "/signin")
+    result = page.evaluate("""async (config) => {
+        const { renderTask } = await import("/static/task-view.js");
+        const { safeHtml } = await import("/static/safe-html.js");
+        const box = document.createElement("div");
+        document.querySelector("main").append(box);
+        const spec = (config) => ({ input_spec: {}, output_spec: {},
+            view_spec: { type: "tb", config: JSON.stringify(config), lock: {} } });
+        const polluting = renderTask(box, { taskSpec: spec({ view: { type: "field.text", label: "Name",
+            data: { type: "data.output", path: "__proto__.polluted", default: "yes" } } }), name: "proto" });
+        const view = renderTask(box, { taskSpec: spec(config), name: "checks" });
+        const element = view.element;
+        const checkbox = (name) => document.getElementById(
+            [...element.querySelectorAll("label")].find((label) => label.textContent.startsWith(name)).htmlFor);
+        for (const key of ["s", "s", "k", "k"]) view.hotkey(key);
+        const byKeys = view.values();
+        for (const name of ["Sure", "Sure", "Kept", "Kept"]) checkbox(name).click();
+        const byMouse = view.values();
+        const sport = checkbox("Sport");
+        const keys = { sport: sport.getAttribute("aria-keyshortcuts"),
+            news: checkbox("News").getAttribute("aria-keyshortcuts"), badge: sport.labels[0].querySelector("kbd")?.textContent };
+        view.hotkey("1");
+        const ticked = sport.checked;
+        view.hotkey("b");
+        const text = (selector) => [...element.querySelectorAll(selector)].map((node) => node.textContent);
+        const refused = document.createElement("div");
+        const setHTML = Element.prototype.setHTML;
+        Element.prototype.setHTML = () => { throw new TypeError("unknown sanitizer option"); };
+        try {
+            safeHtml(refused, "<b>bold</b>");
+        } finally {
+            Element.prototype.setHTML = setHTML;
+        }
+        view.dispose();
+        return { polluted: ({}).polluted ?? null, reason: polluting.fallbackReason, drawn: view.fallbackReason,
+                 texts: text(".tb-text"), broken: text(".tb-broken"), byKeys, byMouse, keys, ticked,
+                 refused: refused.textContent, disposed: [view.element.isConnected, view.store.watchers.size] };
+    }""", CHECKS_CONFIG)
+    assert result["polluted"] is None
+    assert result["reason"] == ('This project\'s interface could not be drawn (its data path "__proto__.polluted" names '
+                                "an object's prototype), so a plain form built from the output fields is shown.")
+    assert result["drawn"] is None
+    # The lone item is drawn as a list of one; vars.constructor is no var; the part that cannot be
+    # drawn says so, and the text after it still follows the answer.
+    assert result["texts"] == ["One item, not a list", "", "bad"]
+    assert result["broken"] == ["This part of the task cannot be shown: action.notify cannot be drawn here"]
+    # Ticked and cleared by key or by mouse, a checkbox leaves the same answer.
+    assert result["byKeys"] == result["byMouse"] == {"kept": False}
+    assert result["keys"] == {"sport": "1", "news": None, "badge": "1"}
+    assert result["ticked"] is True
+    assert result["refused"] == "<b>bold</b>"
+    assert result["disposed"] == [False, 0]

@@ -2,18 +2,15 @@
 // draw (none, classic, unreadable, or a component outside what the renderer knows).
 //
 // It shows the task's input values, then one control per output field: radio buttons for
-// allowed values (keys 1 to 9 pick the first group's options), a checkbox for a boolean,
+// allowed values (keys 1 to 9 pick an option of the group holding the focus, else of the first
+// group), a checkbox for a boolean,
 // inputs for text, numbers and web addresses, a text area for JSON and lists (one item a line).
 // It answers to the same calls as a Template Builder task.
 
 import { h } from "./dom.js";
 import { webUrl } from "./tb-actions.js";
+import { textOf as shown } from "./tb-data.js";
 import { outputProblems } from "./tb-output-spec.js";
-
-function shown(value) {
-  if (value === undefined || value === null) return "";
-  return typeof value === "object" ? JSON.stringify(value) : String(value);
-}
 
 function inputValue(value) {
   const url = typeof value === "string" ? webUrl(value) : null;
@@ -33,7 +30,7 @@ export class FallbackForm {
     this.name = name;
     this.spec = taskSpec.output_spec || {};
     this.fields = [];
-    this.choices = null;
+    this.groups = [];
     this.ids = 0;
     this.summary = h("div", { class: "notice error tb-summary", tabindex: "-1", hidden: true });
     const inputSpec = taskSpec.input_spec || {};
@@ -61,18 +58,17 @@ export class FallbackForm {
     let body;
     if (Array.isArray(spec.allowed_values) && !type.startsWith("array_")) {
       const group = this.id("options");
-      const keyed = this.choices === null;
       const rows = spec.allowed_values.map((value, index) => {
         const radio = h("input", { type: "radio", name: group, id: this.id("option"), checked: initial === value });
         radio.optionValue = value;
-        const key = keyed && index < 9 ? String(index + 1) : null;
+        const key = index < 9 ? String(index + 1) : null;
         if (key) radio.setAttribute("aria-keyshortcuts", key);
         return h("div", { class: "check tb-choice" }, radio, h("label", { for: radio.id }, shown(value),
           key ? h("kbd", { class: "tb-key", "aria-hidden": "true" }, key) : null));
       });
       entry.radios = rows.map((row) => row.querySelector("input"));
-      if (keyed) this.choices = entry.radios;
       entry.target = h("fieldset", { class: "tb-choices", role: "radiogroup" }, h("legend", {}, field), rows);
+      this.groups.push(entry);
       entry.parse = () => entry.radios.find((radio) => radio.checked)?.optionValue;
       body = entry.target;
     } else if (type === "boolean") {
@@ -133,7 +129,11 @@ export class FallbackForm {
   check({ show, focus }) {
     const values = this.values();
     const problems = new Map(outputProblems(this.spec, values).map(({ field, message }) => [field, message]));
-    for (const entry of this.fields) if (entry.badJson) problems.set(entry.field, "Enter valid JSON.");
+    for (const entry of this.fields) {
+      if (entry.badJson) problems.set(entry.field, "Enter valid JSON.");
+      // Text in a number box reads as no value at all, which is not what the performer did.
+      if (entry.control?.validity?.badInput) problems.set(entry.field, "Enter a number.");
+    }
     if (show) {
       this.shownOnce = true;
       for (const entry of this.fields) {
@@ -157,11 +157,16 @@ export class FallbackForm {
   }
 
   hotkey(name) {
+    const group = this.groups.find((entry) => entry.target.contains(document.activeElement)) || this.groups[0];
     const index = Number(name) - 1;
-    if (!/^[1-9]$/.test(name) || !this.choices || index >= this.choices.length) return false;
-    this.choices[index].checked = true;
-    this.choices[index].dispatchEvent(new Event("change", { bubbles: true }));
+    if (!/^[1-9]$/.test(name) || !group || index >= group.radios.length) return false;
+    group.radios[index].checked = true;
+    group.radios[index].dispatchEvent(new Event("change", { bubbles: true }));
     return true;
+  }
+
+  dispose() {
+    this.element.remove();
   }
 
   focus() {

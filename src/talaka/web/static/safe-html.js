@@ -5,8 +5,8 @@
 // says; the list below only narrows what remains. Its default list drops <img>, which
 // instructions need, hence a list of our own. No `style` or `class` (the page's
 // Content-Security-Policy refuses inline styles anyway, and the page's classes are not the
-// requester's to use), no `id` (it could clash with the page's). A browser without setHTML shows
-// the HTML as plain text: readable, and nothing in it runs.
+// requester's to use), no `id` (it could clash with the page's). A browser without setHTML, or
+// whose setHTML refuses the list, shows the HTML as plain text: readable, and nothing in it runs.
 
 const ELEMENTS = ["a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "details", "div",
   "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd",
@@ -21,7 +21,13 @@ export function safeHtml(element, html) {
     element.textContent = text;
     return;
   }
-  element.setHTML(text, { sanitizer: { elements: ELEMENTS, attributes: ATTRIBUTES } });
+  try {
+    element.setHTML(text, { sanitizer: { elements: ELEMENTS, attributes: ATTRIBUTES } });
+  } catch {
+    // A browser whose setHTML takes another form of configuration refuses ours: plain text then.
+    element.textContent = text;
+    return;
+  }
   // Links open beside the task, so following one never loses the answers given so far.
   for (const link of element.querySelectorAll("a[href]")) {
     link.target = "_blank";

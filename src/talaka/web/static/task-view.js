@@ -4,7 +4,8 @@
 //   suiteLayout(taskSpec) -> {kind: "scroll" | "pager", taskWidth: number | null}
 //   safeHtml(element, html)
 //
-// A TaskView has `element`, `values()`, `validate(show = true)`, `hotkey(name)`, `focus()` and
+// A TaskView has `element`, `values()`, `validate(show = true)`, `hotkey(name)`, `focus()`,
+// `dispose()` (its watchers, observers and timers stop, and it leaves the page) and
 // `fallbackReason` (null, or a sentence saying why the generated form is shown; the page shows
 // it, once for a whole suite). A project whose interface cannot be drawn here gets the form
 // generated from its output fields rather than nothing.

@@ -1,13 +1,12 @@
 // Actions (what hotkeys, buttons and triggers do) and the plugins that fire them.
 
-import { deepEqual, isDataRef } from "./tb-data.js";
+import { deepEqual, isDataRef, textOf } from "./tb-data.js";
 import { check, evaluate, resolve } from "./tb-evaluate.js";
-import { textOf } from "./tb-render.js";
 
 export const ACTION_TYPES = ["action.set", "action.toggle", "action.open-link", "action.bulk", "action.notify",
   "action.play-pause", "action.rotate"];
 export const PLUGIN_TYPES = ["plugin.toloka", "plugin.hotkeys", "plugin.trigger"];
-export const HOTKEYS = [..."0123456789abcdefghijklmnopqrstuvwxyz", "up", "down"];
+const HOTKEYS = [..."0123456789abcdefghijklmnopqrstuvwxyz", "up", "down"];
 
 // Only web addresses open: a javascript: or data: "link" in a task never runs.
 export function webUrl(value) {
@@ -32,9 +31,12 @@ const ACTIONS = {
     const ref = resolve(action.data, task.store.vars);
     if (isDataRef(ref)) task.store.write(ref, evaluate(action.payload, env));
   },
+  // Off is what unticking the checkbox of the same data writes: nothing, or false where that
+  // checkbox has preserveFalse, so a required answer reads the same by mouse and by keyboard.
   "action.toggle": (task, action, env) => {
     const ref = resolve(action.data, task.store.vars);
-    if (isDataRef(ref)) task.store.write(ref, !evaluate(ref, env));
+    if (!isDataRef(ref)) return;
+    task.store.write(ref, evaluate(ref, env) ? (task.keepsFalse(ref) ? false : undefined) : true);
   },
   "action.open-link": (task, action, env) => openLink(task, evaluate(action.payload, env)),
   "action.bulk": (task, action, env) => {
@@ -56,11 +58,11 @@ const ACTIONS = {
 
 export function runAction(task, action, here = {}) {
   action = resolve(action, task.store.vars);
-  if (!action || !(action.type in ACTIONS)) return;
+  if (!action || !Object.hasOwn(ACTIONS, action.type)) return;
   ACTIONS[action.type](task, action, task.env(here));
 }
 
-function sameRef(a, b) {
+export function sameRef(a, b) {
   return isDataRef(a) && isDataRef(b) && a.type === b.type && String(a.path) === String(b.path);
 }
 

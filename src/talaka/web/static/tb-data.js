@@ -17,17 +17,34 @@ export function isComponent(value) {
 }
 
 export function isDataRef(value) {
-  return isComponent(value) && value.type in SPACES;
+  return isComponent(value) && Object.hasOwn(SPACES, value.type);
 }
 
+// A value as text: what a view shows, a label says, a checkbox group keys its options by.
+export function textOf(value) {
+  if (value === undefined || value === null) return "";
+  return typeof value === "object" ? JSON.stringify(value) : String(value);
+}
+
+// Names that reach an object's prototype rather than a key of its own: a path through one would
+// let a config change every object of the page, so such a path reads and writes nothing.
+const FORBIDDEN = new Set(["__proto__", "prototype", "constructor"]);
+
 function segments(path) {
-  return String(path ?? "").split(".").filter((part) => part !== "");
+  const parts = String(path ?? "").split(".").filter((part) => part !== "");
+  return parts.some((part) => FORBIDDEN.has(part)) ? null : parts;
+}
+
+export function isSafePath(path) {
+  return segments(path) !== null;
 }
 
 export function readPath(root, path) {
+  const parts = segments(path);
+  if (!parts) return undefined;
   let here = root;
-  for (const part of segments(path)) {
-    if (here === null || typeof here !== "object") return undefined;
+  for (const part of parts) {
+    if (here === null || typeof here !== "object" || !Object.hasOwn(here, part)) return undefined;
     here = here[part];
   }
   return here;
@@ -37,11 +54,12 @@ export function readPath(root, path) {
 // then every object the deletion left empty, so an answer taken back leaves no `{}` behind.
 function writePath(root, path, value) {
   const parts = segments(path);
-  if (!parts.length) return;
+  if (!parts || !parts.length) return;
   const trail = [root];
   let here = root;
   for (const part of parts.slice(0, -1)) {
-    if (here[part] === null || typeof here[part] !== "object" || Array.isArray(here[part])) {
+    const next = Object.hasOwn(here, part) ? here[part] : undefined;
+    if (next === null || typeof next !== "object" || Array.isArray(next)) {
       if (value === undefined) return;
       here[part] = {};
     }
@@ -70,7 +88,7 @@ export function deepEqual(a, b) {
   if (Array.isArray(a) !== Array.isArray(b)) return false;
   const keys = Object.keys(a);
   if (keys.length !== Object.keys(b).length) return false;
-  return keys.every((key) => Object.prototype.hasOwnProperty.call(b, key) && deepEqual(a[key], b[key]));
+  return keys.every((key) => Object.hasOwn(b, key) && deepEqual(a[key], b[key]));
 }
 
 // "Empty" as condition.required and condition.empty mean it: nothing, "", [], or an object with

@@ -7,7 +7,7 @@
 // (condition.required without `data` checks the field it validates) and its media (for
 // condition.played).
 
-import { deepEqual, isComponent, isDataRef, isEmpty, readPath } from "./tb-data.js";
+import { deepEqual, isComponent, isDataRef, isEmpty, readPath, textOf as text } from "./tb-data.js";
 import { matchesSchema } from "./tb-schema.js";
 
 function isRef(value) {
@@ -23,15 +23,16 @@ export function resolve(value, vars) {
   return value;
 }
 
-function text(value) {
-  if (value === undefined || value === null) return "";
-  return typeof value === "object" ? JSON.stringify(value) : String(value);
+// A property that holds a list (cases, conditions), or no items when it holds something else.
+function listOf(value, env) {
+  const items = resolve(value, env.store.vars);
+  return Array.isArray(items) ? items : [];
 }
 
 const HELPERS = {
   "helper.if": (helper, env) => evaluate(check(helper.condition, env).ok ? helper.then : helper.else, env),
   "helper.switch": (helper, env) => {
-    const cases = evaluateShallow(helper.cases, env) || [];
+    const cases = listOf(helper.cases, env);
     const hit = cases.find((item) => item && check(item.condition, env).ok);
     return evaluate(hit ? hit.result : helper.default, env);
   },
@@ -55,17 +56,13 @@ const HELPERS = {
   },
 };
 
-function evaluateShallow(value, env) {
-  return resolve(value, env.store.vars);
-}
-
 export function evaluate(value, env) {
   value = resolve(value, env.store.vars);
   if (value === null || typeof value !== "object") return value;
   if (Array.isArray(value)) return value.map((item) => evaluate(item, env));
   if (isDataRef(value)) return env.store.read(value);
   if (isComponent(value)) {
-    if (value.type in HELPERS) return HELPERS[value.type](value, env);
+    if (Object.hasOwn(HELPERS, value.type)) return HELPERS[value.type](value, env);
     if (value.type.startsWith("condition.")) return check(value, env).ok;
     return value;
   }
@@ -85,14 +82,14 @@ const CONDITIONS = {
   "condition.equals": (condition, env) => ({ ok: deepEqual(subject(condition, env), evaluate(condition.to, env)) }),
   "condition.not": (condition, env) => ({ ok: !check(condition.condition, env).ok }),
   "condition.all": (condition, env) => {
-    for (const inner of evaluateShallow(condition.conditions, env) || []) {
+    for (const inner of listOf(condition.conditions, env)) {
       const result = check(inner, env);
       if (!result.ok) return result;
     }
     return { ok: true };
   },
   "condition.any": (condition, env) => {
-    const results = (evaluateShallow(condition.conditions, env) || []).map((inner) => check(inner, env));
+    const results = listOf(condition.conditions, env).map((inner) => check(inner, env));
     return results.find((result) => result.ok) || results[0] || { ok: false };
   },
   "condition.schema": (condition, env) => ({
@@ -111,7 +108,7 @@ export const HELPER_TYPES = Object.keys(HELPERS);
 export function check(condition, env) {
   condition = resolve(condition, env.store.vars);
   if (condition === undefined || condition === null) return { ok: true };
-  if (!isComponent(condition) || !(condition.type in CONDITIONS)) return { ok: Boolean(evaluate(condition, env)) };
+  if (!isComponent(condition) || !Object.hasOwn(CONDITIONS, condition.type)) return { ok: Boolean(evaluate(condition, env)) };
   const result = CONDITIONS[condition.type](condition, env);
   const own = evaluate(condition.hint, env);
   return { ok: result.ok, hint: own !== undefined && own !== null && own !== "" ? text(own) : result.hint,

@@ -6,8 +6,7 @@
 // in as the config wrote it, field.number writes numbers, checkboxes write booleans.
 
 import { h } from "./dom.js";
-import { deepEqual } from "./tb-data.js";
-import { textOf } from "./tb-render.js";
+import { deepEqual, textOf } from "./tb-data.js";
 
 function optionsOf(part) {
   return (Array.isArray(part.props.options) ? part.props.options : []).filter((option) => option && typeof option === "object");
@@ -28,8 +27,9 @@ function single(part, control, { after = null } = {}) {
   return h("div", { class: "tb-field" }, label, hint, control, after);
 }
 
-// A fieldset of radios or checkboxes; `row(option, index, input)` says what a change writes.
-function choices(part, type, { buttons = false, onChange, isChecked }) {
+// A fieldset of radios or checkboxes: `onChange(option, input)` writes a change, `keyOf(option)`
+// is the option's hotkey, `isChecked(option, value)` reads the answer back.
+function choices(part, type, { buttons = false, onChange, keyOf, isChecked }) {
   const legend = h("legend", { class: part.label() ? null : "visually-hidden" }, part.name());
   const hint = part.hint();
   const fieldset = h("fieldset", { class: "tb-choices" + (buttons ? " tb-buttons" : ""), role: type === "radio" ? "radiogroup" : null },
@@ -40,7 +40,7 @@ function choices(part, type, { buttons = false, onChange, isChecked }) {
   const inputs = options.map((option, index) => {
     const input = h("input", { type, name: group, id: part.id(`option-${index}`), disabled: Boolean(part.props.disabled || option.disabled) });
     input.addEventListener("change", () => onChange(option, input));
-    const badge = part.keyBadge(part.keyFor(type === "radio" ? option.value : undefined), input);
+    const badge = part.keyBadge(keyOf(option), input);
     const label = h("label", { for: input.id }, h("span", {}, optionText(option)), badge);
     const optionHint = textOf(option.hint) ? h("small", { id: input.id + "-hint" }, textOf(option.hint)) : null;
     if (optionHint) input.setAttribute("aria-describedby", optionHint.id);
@@ -58,6 +58,7 @@ function radios(buttons) {
   return (part) => choices(part, "radio", {
     buttons,
     onChange: (option, input) => input.checked && part.write(option.value),
+    keyOf: (option) => part.keyFor(option.value),
     isChecked: (option, value) => value !== undefined && deepEqual(option.value, value),
   });
 }
@@ -97,13 +98,14 @@ export const FIELDS = {
         const now = part.read();
         const value = now && typeof now === "object" && !Array.isArray(now) ? now : {};
         if (part.props.preserveFalse) {
-          for (const other of optionsOf(part)) if (!(textOf(other.value) in value)) value[textOf(other.value)] = false;
+          for (const other of optionsOf(part)) if (!Object.hasOwn(value, textOf(other.value))) value[textOf(other.value)] = false;
         }
         if (input.checked) value[textOf(option.value)] = true;
         else if (part.props.preserveFalse) value[textOf(option.value)] = false;
         else delete value[textOf(option.value)];
         part.write(Object.keys(value).length ? value : undefined);
       },
+      keyOf: (option) => part.keyForOption(option.value),
       isChecked: (option, value) => Boolean(value && typeof value === "object" && value[textOf(option.value)] === true),
     }),
   },
@@ -147,6 +149,7 @@ export const FIELDS = {
         input.value = value === undefined ? "" : textOf(value);
       });
       part.checks.push(() => {
+        if (input.validity.badInput) return "Enter a number.";
         const value = part.read();
         if (typeof value !== "number") return null;
         if ((low !== null && value < low) || (high !== null && value > high)) {

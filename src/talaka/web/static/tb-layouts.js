@@ -3,7 +3,6 @@
 // the width that matters is the task's, not the window's.
 
 import { h } from "./dom.js";
-import { resolve } from "./tb-evaluate.js";
 import { framed } from "./tb-views.js";
 
 function stackBelow(part, element, minWidth) {
@@ -15,14 +14,8 @@ function stackBelow(part, element, minWidth) {
   part.scope.onDispose(() => observer.disconnect());
 }
 
-function listOf(part, key) {
-  const items = resolve(part.component[key], part.task.store.vars);
-  if (items === undefined || items === null) return [];
-  return Array.isArray(items) ? items : [items];
-}
-
 function mounted(part, key, className) {
-  const items = listOf(part, key);
+  const items = part.listOf(key);
   return items.length ? h("div", { class: className }, items.map((item) => part.mount(item))) : null;
 }
 
@@ -30,7 +23,7 @@ export const LAYOUTS = {
   "layout.columns": {
     children: ["items"],
     draw(part) {
-      const items = listOf(part, "items");
+      const items = part.listOf("items");
       const ratio = Array.isArray(part.props.ratio) ? part.props.ratio.map(Number) : [];
       const align = { top: "start", middle: "center", bottom: "end" }[part.props.verticalAlign] || "start";
       const grid = h("div", { class: "tb-columns" + (part.props.fullHeight ? " tb-full-height" : "") },
@@ -45,7 +38,7 @@ export const LAYOUTS = {
     children: ["items", "controls"],
     draw(part) {
       const width = Number(part.props.minItemWidth) > 0 ? Number(part.props.minItemWidth) : 300;
-      const items = h("div", { class: "tb-side-by-side" }, listOf(part, "items").map((item) => {
+      const items = h("div", { class: "tb-side-by-side" }, part.listOf("items").map((item) => {
         const cell = h("div", { class: "tb-side" }, part.mount(item));
         cell.style.flexBasis = `${width}px`;
         return cell;

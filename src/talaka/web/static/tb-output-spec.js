@@ -50,7 +50,7 @@ function allowedProblem(value, spec) {
   return `Choose one of: ${spec.allowed_values.map(String).join(", ")}.`;
 }
 
-export function fieldProblem(spec, value) {
+function fieldProblem(spec, value) {
   if (value === undefined || value === null) return spec.required === false ? null : "This answer is required.";
   const type = String(spec.type || "json");
   if (!type.startsWith("array_")) return scalarProblem(type, value, spec) || allowedProblem(value, spec);

@@ -1,4 +1,4 @@
-// Drawing components: mounting (reactive slots), the Part a renderer draws with, validation hooks.
+// Drawing components: mounting (reactive slots), the part a renderer draws with, validation hooks.
 //
 // A renderer is {children?: [keys], draw(part) -> Element}. Its component's properties arrive
 // evaluated in `part.props` (helpers and data already turned into values), except the keys in
@@ -7,16 +7,11 @@
 // When any evaluated property changes, the component is drawn again from scratch.
 
 import { h } from "./dom.js";
-import { isComponent, isDataRef } from "./tb-data.js";
+import { isComponent, isDataRef, textOf } from "./tb-data.js";
 import { check, evaluate, resolve } from "./tb-evaluate.js";
 
 const RAW = ["type", "version", "data", "validation", "action"];
 const CONTROLS = "input, select, textarea, button, a[href], audio, video, iframe";
-
-export function textOf(value) {
-  if (value === undefined || value === null) return "";
-  return typeof value === "object" ? JSON.stringify(value) : String(value);
-}
 
 function propsOf(component, raw, env) {
   const props = {};
@@ -26,18 +21,31 @@ function propsOf(component, raw, env) {
   return props;
 }
 
+// A drawing that fails once the task is on screen (an answer made a helper pick something that
+// cannot be drawn) says so in place of the part: thrown, the error would leave the input handler
+// and the watchers after this one would not run. Before that, it throws, and the whole task falls
+// back to the generated form.
+function guarded(task, box, drawing) {
+  try {
+    drawing();
+  } catch (error) {
+    if (!task.started) throw error;
+    box.replaceChildren(h("p", { class: "tb-error tb-broken" }, `This part of the task cannot be shown: ${error.message}`));
+  }
+}
+
 // Mount `value` (a component, a $ref to one, or a helper that picks one) into `scope`; the slot
 // redraws only when the picked component itself changes.
 export function mount(task, value, scope) {
   const slot = h("div", { class: "tb-slot" });
   let inner = null;
-  scope.watch(() => evaluate(value, task.env({})), (picked) => {
+  scope.watch(() => evaluate(value, task.env({})), (picked) => guarded(task, slot, () => {
     if (inner) inner.dispose();
     inner = scope.child();
     if (isComponent(picked)) slot.replaceChildren(draw(task, picked, inner));
     else if (Array.isArray(picked)) slot.replaceChildren(...picked.map((item) => mount(task, item, inner)));
     else slot.replaceChildren(picked === undefined || picked === null ? "" : h("span", { class: "tb-value" }, textOf(picked)));
-  });
+  }));
   return slot;
 }
 
@@ -50,7 +58,7 @@ function draw(task, component, scope) {
   const box = h("div", { class: "tb-item", "data-type": component.type });
   let inner = null;
   let drawn = null;
-  scope.watch(() => propsOf(component, raw, env), (props) => {
+  scope.watch(() => propsOf(component, raw, env), (props) => guarded(task, box, () => {
     const focus = focusWithin(box);
     const shown = drawn && !drawn.errorElement.hidden ? drawn.errorElement.textContent : null;
     if (inner) inner.dispose();
@@ -62,7 +70,7 @@ function draw(task, component, scope) {
     // A message on show stays through a redraw; the check that follows every change updates it.
     if (shown) drawn.showProblem(shown);
     if (focus) focus();
-  });
+  }));
   return box;
 }
 
@@ -82,7 +90,7 @@ function focusWithin(box) {
 }
 
 // What a renderer draws with: evaluated props, ids, data, labels, hints, controls, validation.
-export class Part {
+class Part {
   constructor(task, component, props, scope, here) {
     this.task = task;
     this.component = component;
@@ -107,6 +115,14 @@ export class Part {
 
   mount(child) {
     return mount(this.task, child, this.scope);
+  }
+
+  // A property that holds a list of children (a list's items, a layout's controls): one child
+  // written alone counts as a list of one.
+  listOf(key) {
+    const items = resolve(this.component[key], this.task.store.vars);
+    if (items === undefined || items === null) return [];
+    return Array.isArray(items) ? items : [items];
   }
 
   get bound() {
@@ -166,6 +182,14 @@ export class Part {
   // The hotkey bound to setting this field to `value`, or to toggling it.
   keyFor(value) {
     return this.bound ? this.task.keyFor(this.here.data, value) : null;
+  }
+
+  // The hotkey that toggles one option of a checkbox group: the option's answer sits at the
+  // group's path and then the option's value.
+  keyForOption(value) {
+    if (!this.bound) return null;
+    const data = this.here.data;
+    return this.task.keyFor({ ...data, path: `${data.path}.${textOf(value)}` }, undefined);
   }
 
   keyBadge(key, element) {

@@ -1,8 +1,8 @@
 // One task drawn from a Template Builder config: its data, its drawing, its checks and hotkeys.
 
 import { h } from "./dom.js";
-import { ACTION_TYPES, PLUGIN_TYPES, hotkeysOf, keyFor, runAction, startTriggers } from "./tb-actions.js";
-import { SPACES, Scope, Store, clone, isComponent, isDataRef } from "./tb-data.js";
+import { ACTION_TYPES, PLUGIN_TYPES, hotkeysOf, keyFor, runAction, sameRef, startTriggers } from "./tb-actions.js";
+import { SPACES, Scope, Store, clone, isComponent, isDataRef, isSafePath } from "./tb-data.js";
 import { CONDITION_TYPES, HELPER_TYPES, resolve } from "./tb-evaluate.js";
 import { FIELDS } from "./tb-fields.js";
 import { LAYOUTS } from "./tb-layouts.js";
@@ -40,15 +40,26 @@ function inDomOrder(a, b) {
   return a.element.compareDocumentPosition(b.element) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1;
 }
 
+// The data references of checkboxes that write false when cleared (action.toggle does the same).
+function keptFalse(components, vars) {
+  return components.filter((component) => component.type === "field.checkbox" && resolve(component.preserveFalse, vars) === true)
+    .map((component) => resolve(component.data, vars)).filter(isDataRef);
+}
+
 export class TemplateTask {
   constructor(container, { taskSpec, inputValues, outputValues, name }, config) {
     this.fallbackReason = null;
     this.name = name;
+    this.started = false;
     this.outputSpec = taskSpec.output_spec || {};
+    const components = componentsOf(config);
+    const unsafe = components.find((component) => isDataRef(component) && !isSafePath(component.path));
+    if (unsafe) throw new Error(`its data path "${unsafe.path}" names an object's prototype`);
     this.store = new Store({ inputs: inputValues || {}, vars: config.vars || {}, outputs: outputValues || {} });
     if (outputValues === null || outputValues === undefined) {
-      for (const component of componentsOf(config)) if (isDataRef(component)) this.store.seed(component);
+      for (const component of components) if (isDataRef(component)) this.store.seed(component);
     }
+    this.falseKept = keptFalse(components, this.store.vars);
     this.renderers = RENDERERS;
     this.plugins = (Array.isArray(config.plugins) ? config.plugins : []).map((plugin) => resolve(plugin, this.store.vars));
     this.hotkeys = hotkeysOf(this.plugins, this.store.vars);
@@ -73,6 +84,18 @@ export class TemplateTask {
     this.store.onChange(() => {
       if (this.shown) this.check({ show: true, focus: false, onlyShown: true });
     });
+    this.started = true;
+  }
+
+  // Stop every watcher, observer and timer, and take the task off the page.
+  dispose() {
+    this.scope.dispose();
+    clearTimeout(this.noticeTimer);
+    this.element.remove();
+  }
+
+  keepsFalse(ref) {
+    return this.falseKept.some((kept) => sameRef(kept, ref));
   }
 
   env(here) {

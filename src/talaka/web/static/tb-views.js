@@ -7,9 +7,7 @@ import { h } from "./dom.js";
 import { markdownToHtml } from "./markdown.js";
 import { safeHtml } from "./safe-html.js";
 import { keyForAction, openLink, webUrl } from "./tb-actions.js";
-import { isComponent } from "./tb-data.js";
-import { resolve } from "./tb-evaluate.js";
-import { textOf } from "./tb-render.js";
+import { isComponent, textOf } from "./tb-data.js";
 
 // The view's caption and hint above its body. A labelled view is a named group, so a validation
 // message on it has something to describe.
@@ -97,7 +95,7 @@ export const VIEWS = {
   "view.list": {
     children: ["items"],
     draw(part) {
-      const items = resolve(part.component.items, part.task.store.vars) || [];
+      const items = part.listOf("items");
       const direction = part.props.direction === "horizontal" ? "horizontal" : "vertical";
       const size = part.props.size === "s" ? "s" : "m";
       return framed(part, h("div", { class: `tb-list tb-${direction} tb-size-${size}` }, items.map((item) => part.mount(item))));
