@@ -38,7 +38,7 @@ from tests.web.conftest import (
 
 need_browser()
 
-from playwright.sync_api import Page, expect  # after need_browser(): without Playwright, skip
+from playwright.sync_api import Page, Route, expect  # after need_browser(): without Playwright, skip
 
 ME = "/api/performer/v1"
 PROJECT: dict[str, Any] = {
@@ -128,11 +128,17 @@ def test_progress_moves_to_completed_and_the_results_download(page: Page, web_se
     ann, bob, cid = (create_performer(web_server, f"{name}-{uuid.uuid4().hex[:6]}") for name in ("Ann", "Bob", "Cid"))
 
     sign_in(page, web_server)
-    page.goto(f"{web_server.url}/pools/{pool_id}")
+    held: list[Route] = []
+    page.route("**/progress", lambda route: held.append(route))  # the first read of the progress is slow
+    with page.expect_request("**/progress"):
+        page.goto(f"{web_server.url}/pools/{pool_id}")
+    page.get_by_role("button", name="Open pool").click()  # while that read is on its way
+    expect(page.locator("#pool-status")).to_have_text("OPEN")
+    [first_read] = held  # read before the pool opened: what it brings back is dropped, and a read follows
+    first_read.continue_()
+    page.unroute("**/progress")
     expect(page.locator("#completion-text")).to_have_text("0% of the answers the pool needs are in")
     expect(page.locator("#finishes-in")).to_have_text("—")
-    page.get_by_role("button", name="Open pool").click()
-    expect(page.locator("#pool-status")).to_have_text("OPEN")
     polling = "Updated every 2 seconds while the pool is open."
     expect(page.locator("#progress-note")).to_have_text(polling)
     hide_tab(page, True)
@@ -208,20 +214,20 @@ def test_manual_review_one_by_one_and_in_bulk(page: Page, sqlite_web_server: Web
     page.get_by_label("Name", exact=True).fill("Reviewed by hand")
     page.get_by_label("Golden tasks").fill("1")
     page.get_by_label("Real tasks").fill("2")
-    page.get_by_label("Reward per suite").fill("0.07")
+    page.get_by_label("Reward per suite").fill("0.075")
     page.get_by_label("Time per suite").fill("300")
     page.get_by_label("Review answers by hand").check()
     assert_accessible(page, "the project page")
     page.get_by_role("button", name="Create pool").click()
     expect(page.get_by_role("heading", name="Reviewed by hand", level=1)).to_be_visible()
     pool_id = page.url.rsplit("/", 1)[1]
-    expect(page.locator("#pool-reward")).to_have_text("$0.07")
+    expect(page.locator("#pool-reward")).to_have_text("$0.075")
     expect(page.locator("#pool-duration")).to_have_text("5 min")
     expect(page.locator("#pool-review")).to_have_text("By hand")
     with server.api() as api:
         pool = created(api.get(f"/pools/{pool_id}"))
         assert (pool["reward_per_assignment"], pool["assignment_max_duration_seconds"],
-                pool["auto_accept_solutions"]) == (0.07, 300, False)
+                pool["auto_accept_solutions"]) == (0.075, 300, False)
         golden = [image_task(pool_id, 100 + number, known_solutions=[{"output_values": {"label": "cat"}}],
                              infinite_overlap=True) for number in range(0, 6, 2)]
         created(api.post("/tasks", params={"async_mode": "false", "allow_defaults": "true", "open_pool": "true"},
@@ -245,8 +251,16 @@ def test_manual_review_one_by_one_and_in_bulk(page: Page, sqlite_web_server: Web
     screenshots(page, "assignments-to-review")
     assert_accessible(page, "the assignments page")
 
-    page.get_by_role("button", name="Reject assignment 1").press("Enter")
+    reject = page.get_by_role("button", name="Reject assignment 1")
+    reject.press("Enter")
     comment = page.get_by_label("Why reject assignment 1? The performer sees this.")
+    expect(comment).to_be_focused()
+    expect(reject).to_have_attribute("aria-controls", "reject-form-1")
+    page.keyboard.press("Escape")  # not now: the form closes, and the focus goes back
+    expect(comment).to_be_hidden()
+    expect(reject).to_be_focused()
+    expect(reject).to_have_attribute("aria-expanded", "false")
+    reject.press("Enter")
     expect(comment).to_be_focused()
     page.get_by_role("button", name="Confirm rejection of assignment 1").click()
     expect(page.locator("#review-message")).to_contain_text("Say why you reject assignment 1")
@@ -255,8 +269,11 @@ def test_manual_review_one_by_one_and_in_bulk(page: Page, sqlite_web_server: Web
     expect(page.locator("#review-message")).to_have_text("Assignment 1 rejected.")
     expect(rows.nth(0)).to_contain_text("Comment: Blurry answers")
     expect(page.locator("#row-1 th")).to_be_focused()
-    page.get_by_role("button", name="Accept assignment 2").click()
+    patches: list[str] = []
+    page.on("request", lambda request: patches.append(request.url) if request.method == "PATCH" else None)
+    page.get_by_role("button", name="Accept assignment 2").dblclick()
     expect(page.locator("#review-message")).to_have_text("Assignment 2 accepted.")
+    assert len(patches) == 1  # the second click found the row's buttons off while the first was sent
 
     page.get_by_label("Select all on this page").check()
     for number in (3, 4, 5, 6):
@@ -266,11 +283,28 @@ def test_manual_review_one_by_one_and_in_bulk(page: Page, sqlite_web_server: Web
     expect(page.locator("#selected-count")).to_have_text("3 selected")
     with server.api() as api:  # someone else accepts assignment 5 meanwhile
         created(api.patch(f"/assignments/{ids[4]}", json={"status": "ACCEPTED"}))
+    held: list[Route] = []
+    page.route("**/api/v1/assignments/*", lambda route: held.append(route) if route.request.method == "PATCH"
+               else route.continue_())
     page.get_by_role("button", name="Accept selected").click()
+    # While the selection is reviewed, the page holds still: no filter, no paging, no review of one row.
+    expect(page.get_by_label("Status")).to_be_disabled()
+    expect(page.get_by_role("button", name="Show", exact=True)).to_be_disabled()
+    expect(page.get_by_role("button", name="Accept assignment 6")).to_be_disabled()
+    expect(page.get_by_label("Select assignment 6")).to_be_disabled()
+    for _ in range(100):  # the three reviews reach the network (the page sends four at a time)
+        if len(held) == 3:
+            break
+        page.wait_for_timeout(20)
+    assert len(held) == 3
+    for route in held:
+        route.continue_()
+    page.unroute("**/api/v1/assignments/*")
     summary = page.locator("#bulk-summary")
     expect(summary).to_contain_text("Accepted 2 of 3 assignments.")
     expect(summary).to_contain_text("1 assignment could not be accepted:")
     expect(summary).to_contain_text("Assignment 5:")
+    expect(page.get_by_label("Status")).to_be_enabled()
     page.get_by_label("Select assignment 6").check()
     page.get_by_role("button", name="Reject selected").click()
     expect(summary).to_contain_text("Write a comment before rejecting")

@@ -77,6 +77,7 @@ def checkbox(element_id: str, label: str, *, checked: bool, hint: str) -> str:
             f'<small id="{element_id}-hint">{escape(hint)}</small></div>')
 
 
-def not_found() -> str:
+def not_found(href: str = "/", text: str = "Back to your projects") -> str:
+    """The box a page shows when its object does not exist (or is someone else's), with a way back."""
     return ('<section id="not-found" class="notice error" hidden><h2>Not found</h2>'
-            '<p id="not-found-message"></p><p><a href="/">Back to your projects</a></p></section>')
+            f'<p id="not-found-message"></p><p><a href="{escape(href)}">{escape(text)}</a></p></section>')

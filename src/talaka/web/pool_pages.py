@@ -48,8 +48,8 @@ def project_page(project_id: str) -> str:
 <fieldset class="inline-fields"><legend>Pay and time</legend>
 <div class="form-row"><label for="pool-reward">Reward per suite (US dollars)</label>
 <input id="pool-reward" name="reward_per_assignment" inputmode="decimal" value="0.05" required
- aria-describedby="pool-reward-hint"><small id="pool-reward-hint">Dollars and cents, like 0.05: what a performer
- earns for each task suite accepted.</small></div>
+ aria-describedby="pool-reward-hint"><small id="pool-reward-hint">Dollars, like 0.05 (down to 0.0001): what a
+ performer earns for each task suite accepted.</small></div>
 {number("pool-duration", "Time per suite (seconds)", 600, minimum=1,
         hint="A suite not submitted in this time expires and goes back to the pool.")}
 </fieldset>

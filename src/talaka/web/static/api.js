@@ -36,10 +36,14 @@ function query(params) {
   return text ? "?" + text : "";
 }
 
-// One API call. `body` may be a value (sent as JSON) or a ready JSON string.
-// Resolves to {status, data, headers}; rejects with ApiError.
-export async function call(method, path, { params, body, signal, authToken } = {}) {
-  const headers = { Authorization: "OAuth " + (authToken ?? token() ?? "") };
+// One request to a Talaka server, for every page's API module: the token, the query, a JSON body
+// (a value, or a ready JSON string), the error envelope read into an ApiError. `base` goes before
+// `path`; `onUnauthorized` runs on a 401 (a page signs out; a sign-in form checking a candidate
+// token does not). Resolves to {status, data, headers}, or with `raw` to the Response itself (2xx,
+// its body unread, so a big file can be streamed); rejects with ApiError.
+export async function send(method, path, { base = "", authToken = "", params, body, signal, onUnauthorized = null,
+  raw = false } = {}) {
+  const headers = { Authorization: "OAuth " + authToken };
   const init = { method, headers, signal, credentials: "omit", cache: "no-store" };
   if (body !== undefined) {
     headers["Content-Type"] = "application/json";
@@ -47,27 +51,40 @@ export async function call(method, path, { params, body, signal, authToken } = {
   }
   let response;
   try {
-    response = await fetch(BASE + path + query(params), init);
+    response = await fetch(base + path + query(params), init);
   } catch (error) {
     if (error.name === "AbortError") throw error;
     throw new ApiError(0, "NETWORK_ERROR", "Cannot reach the Talaka server: check your connection and try again.");
   }
+  if (response.ok && raw) return response;
   const text = await response.text();
   let data = null;
-  if (text) {
-    try {
-      data = JSON.parse(text);
-    } catch {
-      data = null;
-    }
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    data = null;
   }
   if (response.ok) return { status: response.status, data, headers: response.headers };
   const envelope = data && typeof data === "object" ? data : {};
   const error = new ApiError(response.status, envelope.code || "HTTP_" + response.status,
     envelope.message || `The server answered ${response.status} ${response.statusText}`.trim(),
     envelope.payload ?? null, envelope.request_id || "", response.headers);
-  if (response.status === 401 && authToken === undefined) signOut("expired");
+  if (response.status === 401 && onUnauthorized) onUnauthorized();
   throw error;
+}
+
+const expired = () => signOut("expired");
+
+// One call to /api/v1 with this tab's requester token (or `authToken`, a candidate being checked).
+export function call(method, path, { params, body, signal, authToken } = {}) {
+  return send(method, path, { base: BASE, authToken: authToken ?? token() ?? "", params, body, signal,
+    onUnauthorized: authToken === undefined ? expired : null });
+}
+
+// Toloka puts a few requester routes outside /api/v1 (the assignments TSV under /api/new/requester):
+// the same token, envelope and sign-out, and the Response itself, so a big file can be streamed.
+export function requesterFetch(path, { signal } = {}) {
+  return send("GET", path, { authToken: token() ?? "", signal, onUnauthorized: expired, raw: true });
 }
 
 export const get = (path, params, options = {}) => call("GET", path, { ...options, params });

@@ -16,7 +16,8 @@ let pool = null;
 let project = null;
 const page = { starts: [null], items: [], hasMore: false, status: "" };
 const selected = new Set();
-let reviewing = false;
+const sending = new Set(); // ids of assignments whose review is on its way
+let reviewing = false; // a review of the selected assignments runs
 
 // Values as text; a url field's value is a link when it is a web address.
 function value(name, raw, spec) {
@@ -73,22 +74,28 @@ function reviewCell(assignment, number) {
   const accept = (label) => h("button", { type: "button", onclick: () => reviewOne(assignment, "ACCEPTED", null, number) },
     label, h("span", { class: "visually-hidden" }, ` assignment ${number}`));
   if (assignment.status === "SUBMITTED") {
-    const reject = h("button", { type: "button", class: "secondary", "aria-expanded": "false" },
-      "Reject", h("span", { class: "visually-hidden" }, ` assignment ${number}`));
     const comment = h("textarea", { id: `reject-comment-${number}`, rows: 3, maxlength: 2048 });
-    const form = h("form", { class: "reject-form", hidden: true, novalidate: true },
+    const close = () => {
+      form.hidden = true;
+      reject.setAttribute("aria-expanded", "false");
+      reject.focus();
+    };
+    const form = h("form", { class: "reject-form", id: `reject-form-${number}`, hidden: true, novalidate: true },
       h("label", { for: comment.id }, `Why reject assignment ${number}? The performer sees this.`), comment,
       h("div", { class: "actions" },
         h("button", { type: "submit" }, "Confirm rejection", h("span", { class: "visually-hidden" }, ` of assignment ${number}`)),
-        h("button", { type: "button", class: "secondary", onclick: () => {
-          form.hidden = true;
-          reject.setAttribute("aria-expanded", "false");
-          reject.focus();
-        } }, "Cancel")));
+        h("button", { type: "button", class: "secondary", onclick: close }, "Cancel")));
+    const reject = h("button", { type: "button", class: "secondary", "aria-expanded": "false", "aria-controls": form.id },
+      "Reject", h("span", { class: "visually-hidden" }, ` assignment ${number}`));
     reject.addEventListener("click", () => {
       form.hidden = false;
       reject.setAttribute("aria-expanded", "true");
       comment.focus();
+    });
+    form.addEventListener("keydown", (event) => {
+      if (event.key !== "Escape") return;
+      event.preventDefault();
+      close();
     });
     form.addEventListener("submit", (event) => {
       event.preventDefault();
@@ -107,6 +114,9 @@ function reviewCell(assignment, number) {
   } else {
     cell.append(h("span", { class: "hint" }, "—"));
   }
+  if (reviewing || sending.has(assignment.id)) {
+    for (const control of cell.querySelectorAll("button, textarea")) control.disabled = true;
+  }
   return cell;
 }
 
@@ -115,7 +125,7 @@ function renderRow(assignment, index) {
   const select = h("td", { class: "select-cell" });
   if (assignment.status === "SUBMITTED") {
     const box = h("input", { type: "checkbox", id: `select-${number}`, "data-id": assignment.id,
-      checked: selected.has(assignment.id), onchange: (event) => {
+      checked: selected.has(assignment.id), disabled: reviewing, onchange: (event) => {
         if (event.target.checked) selected.add(assignment.id);
         else selected.delete(assignment.id);
         showSelection();
@@ -151,16 +161,30 @@ function patch(assignment, status, comment) {
   return call("PATCH", "/assignments/" + encodeURIComponent(assignment.id), { body });
 }
 
+// The review controls of a row, on or off (off while its review or a review of the selection runs).
+function enableRow(number, enabled) {
+  for (const control of byId("row-" + number).querySelectorAll(".review-cell button, .review-cell textarea")) {
+    control.disabled = !enabled;
+  }
+}
+
+// One review at a time per assignment (a double click sends one), none while the selection's runs.
 async function reviewOne(assignment, status, comment, number) {
+  if (reviewing || sending.has(assignment.id)) return;
   const message = byId("review-message");
   const verb = status === "ACCEPTED" ? "accepted" : "rejected";
+  sending.add(assignment.id);
+  enableRow(number, false);
   say(message, `Assignment ${number}: sending…`);
   try {
     const { data } = await patch(assignment, status, comment);
+    sending.delete(assignment.id);
     const fresh = replaceRow(data);
     say(message, `Assignment ${number} ${verb}.`, "ok");
     fresh?.querySelector("th").focus();
   } catch (error) {
+    sending.delete(assignment.id);
+    if (byId("row-" + number)) enableRow(number, true);
     say(message, `Assignment ${number} could not be ${verb}: ${error.message}`, "error");
   }
   showSelection();
@@ -180,6 +204,18 @@ function showSelection() {
   byId("selected-count").textContent = ticked ? `${count(ticked)} selected` : "None selected";
   byId("accept-selected").disabled = !ticked || reviewing;
   byId("reject-selected").disabled = !ticked || reviewing;
+}
+
+// While the selection is reviewed the page stays where it is: no other page, no other filter, and
+// no review of one row (each row the selection's review answers is drawn again when it is done).
+function holdPage(held) {
+  for (const control of byId("filter-form").querySelectorAll("select, button")) control.disabled = held;
+  for (const box of selectable()) box.disabled = held;
+  page.items.forEach((item, index) => {
+    if (byId("row-" + ordinal(index)) && !sending.has(item.id)) enableRow(ordinal(index), !held);
+  });
+  if (held) for (const id of ["page-first", "page-prev", "page-next"]) byId(id).disabled = true;
+  else show(false);
 }
 
 // After a refused review the row shows what the assignment has become (reviewed elsewhere meanwhile,
@@ -212,6 +248,7 @@ async function reviewSelected(status) {
   const failures = [];
   let done = 0;
   reviewing = true;
+  holdPage(true);
   showSelection();
   byId("bulk-progress").hidden = false;
   byId("bulk-phase").textContent = `${status === "ACCEPTED" ? "Accepting" : "Rejecting"} ${plural(chosen.length, "assignment")}`;
@@ -235,6 +272,7 @@ async function reviewSelected(status) {
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, chosen.length) }, worker));
   reviewing = false;
+  holdPage(false);
   byId("bulk-progress").hidden = true;
   failures.sort((a, b) => a[0] - b[0]);
   const succeeded = chosen.length - failures.length;

@@ -30,6 +30,9 @@ export function row(...cells) {
 }
 
 const numbers = new Intl.NumberFormat("en");
+// Rewards are US dollars; Toloka's rewards go down to a hundredth of a cent, hence up to 4 decimals.
+const dollars = new Intl.NumberFormat("en", { style: "currency", currency: "USD", minimumFractionDigits: 2,
+  maximumFractionDigits: 4 });
 
 export function count(value) {
   return numbers.format(value);
@@ -39,12 +42,30 @@ export function plural(value, one, many = one + "s") {
   return `${count(value)} ${value === 1 ? one : many}`;
 }
 
-// Wire timestamps are naive UTC ("2026-01-31T12:00:00.123456"): show them in local time.
+export function money(value) {
+  return dollars.format(Number(value) || 0);
+}
+
+export function fileSize(bytes) {
+  if (bytes < 1024) return plural(bytes, "byte");
+  if (bytes < 1024 * 1024) return (bytes / 1024).toFixed(1) + " KB";
+  return (bytes / 1024 / 1024).toFixed(1) + " MB";
+}
+
+// Wire timestamps are naive UTC with microseconds ("2026-01-31T12:00:00.123456"), and Date.parse
+// reads at most milliseconds: the time in milliseconds since the epoch, NaN when unreadable.
+export function wireTime(text) {
+  if (!text) return NaN;
+  const trimmed = String(text).replace(/(\.\d{3})\d+/, "$1");
+  return Date.parse(/[zZ]$|[+-]\d\d:\d\d$/.test(trimmed) ? trimmed : trimmed + "Z");
+}
+
+// A wire timestamp in local time.
 export function when(text) {
   if (!text) return "";
-  const moment = new Date(text.endsWith("Z") || /[+-]\d\d:\d\d$/.test(text) ? text : text + "Z");
-  if (Number.isNaN(moment.getTime())) return text;
-  return moment.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+  const moment = wireTime(text);
+  if (Number.isNaN(moment)) return text;
+  return new Date(moment).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
 }
 
 export function duration(seconds) {
@@ -75,7 +96,12 @@ export function explain(error) {
 }
 
 export function showErrors(box, error) {
-  const [first, ...rest] = explain(error);
+  showLines(box, explain(error));
+}
+
+// A message box: the first line as a sentence, the others as a list under it.
+export function showLines(box, lines) {
+  const [first, ...rest] = lines;
   box.replaceChildren(h("p", {}, first), rest.length ? h("ul", {}, rest.map((line) => h("li", {}, line))) : null);
   box.hidden = false;
 }

@@ -4,9 +4,8 @@
 // Files are streamed into a Blob and saved from it, never held as one big string: an export of a
 // million answers is a few hundred megabytes, which a Blob keeps out of the script's heap.
 
-import { get, post } from "./api.js";
-import { byId, count, h, plural, say } from "./dom.js";
-import { requesterFetch } from "./toloka-paths.js";
+import { get, post, requesterFetch } from "./api.js";
+import { byId, count, fileSize, h, plural, say } from "./dom.js";
 
 const TSV_TYPE = "text/tab-separated-values";
 const PAGE = 1000;
@@ -14,12 +13,6 @@ const POLL_MS = 1000;
 const SAY_EVERY_MS = 500;
 const ALL_FIELDS = "*";
 const SUITE_TASK = /^([0-9a-f]{10}--[0-9a-f]{24})-(\d+)$/; // a task suite's id, then the task's position
-
-function size(bytes) {
-  if (bytes < 1024) return plural(bytes, "byte");
-  if (bytes < 1024 * 1024) return (bytes / 1024).toFixed(1) + " KB";
-  return (bytes / 1024 / 1024).toFixed(1) + " MB";
-}
 
 // Save a Blob under `name` through a temporary link; its URL is released once the save has begun.
 function save(blob, name) {
@@ -57,13 +50,13 @@ function answersForm(pool) {
         chunks.push(value);
         received += value.length;
         if (Date.now() - said > SAY_EVERY_MS) {
-          say(message, `Receiving the answers: ${size(received)}…`);
+          say(message, `Receiving the answers: ${fileSize(received)}…`);
           said = Date.now();
         }
       }
       const name = `pool-${pool.id}-answers.tsv`;
       save(new Blob(chunks, { type: TSV_TYPE }), name);
-      say(message, `Saved ${name} (${size(received)}).`, "ok");
+      say(message, `Saved ${name} (${fileSize(received)}).`, "ok");
     } catch (error) {
       say(message, "The answers could not be downloaded: " + error.message, "error");
     } finally {
@@ -147,18 +140,26 @@ function aggregateForm(pool, project) {
   });
 }
 
-function showPhase(text, value) {
+// The bar and its label move with every step; the live region says how far it got about every
+// tenth of the way, so a screen reader hears progress without a flood of messages.
+function showPhase(text, value, message, said) {
   byId("aggregate-progress").hidden = false;
   byId("aggregate-phase").textContent = text;
   byId("aggregate-bar").value = value;
+  const tenth = Math.floor(value / 10);
+  if (tenth > said.tenth) {
+    said.tenth = tenth;
+    say(message, `Making the aggregated answers: ${tenth * 10}% done.`);
+  }
 }
 
 async function aggregate(pool, type, fields, inputs, message) {
   say(message, "Starting the aggregation…");
+  const said = { tenth: 0 };
   let { data: operation } = await post("/aggregated-solutions/aggregate-by-pool",
     { type, pool_id: String(pool.id), fields: fields.map((name) => ({ name })) });
   while (operation.status !== "SUCCESS" && operation.status !== "FAIL") {
-    showPhase(`Aggregating the answers (${operation.progress ?? 0}%)`, (operation.progress ?? 0) / 2);
+    showPhase(`Aggregating the answers (${operation.progress ?? 0}%)`, (operation.progress ?? 0) / 2, message, said);
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     ({ data: operation } = await get("/operations/" + encodeURIComponent(operation.id)));
   }
@@ -168,15 +169,18 @@ async function aggregate(pool, type, fields, inputs, message) {
   const total = operation.details?.tasks_count || 0;
   const header = [...inputs.map((name) => "INPUT:" + name), ...fields.map((name) => "OUTPUT:" + name),
     ...fields.map((name) => "CONFIDENCE:" + name), "TASK:id"];
-  const lines = [header.map(cell).join("\t") + "\r\n"];
+  // One Blob per page of results: the file is never one big string nor one big array of lines.
+  const parts = [new Blob([header.map(cell).join("\t") + "\r\n"])];
   let tasks = null;
   let after = null;
   let rows = 0;
   for (;;) {
-    showPhase(`Reading the results: ${count(rows)} of ${count(total)} tasks`, 50 + (total ? (rows / total) * 50 : 0));
+    showPhase(`Reading the results: ${count(rows)} of ${count(total)} tasks`, 50 + (total ? (rows / total) * 50 : 0),
+      message, said);
     const { data } = await get("/aggregated-solutions/" + encodeURIComponent(operation.id),
       { sort: "task_id", limit: PAGE, task_id_gt: after });
     const items = data.items || [];
+    const lines = [];
     for (const solution of items) {
       tasks ??= new TaskReader(pool.id, SUITE_TASK.test(solution.task_id));
       const values = await tasks.inputs(solution.task_id);
@@ -184,12 +188,13 @@ async function aggregate(pool, type, fields, inputs, message) {
       lines.push([...inputs.map((name) => values[name]), ...fields.map((name) => answer[name]),
         ...fields.map(() => solution.confidence), solution.task_id].map(cell).join("\t") + "\r\n");
     }
+    parts.push(new Blob(lines));
     rows += items.length;
     if (!data.has_more || !items.length) break;
     after = items[items.length - 1].task_id;
   }
   const name = `pool-${pool.id}-aggregated-${type.toLowerCase().replace("_", "-")}.tsv`;
-  save(new Blob(lines, { type: TSV_TYPE }), name);
+  save(new Blob(parts, { type: TSV_TYPE }), name);
   say(message, `Saved ${name}: ${plural(rows, "task")}.`, "ok");
 }
 

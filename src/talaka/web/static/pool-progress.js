@@ -9,14 +9,9 @@
 // of the assignments submitted over the last minutes (since the pool opened, if later).
 
 import { get } from "./api.js";
-import { byId, count, say } from "./dom.js";
+import { byId, count, say, wireTime } from "./dom.js";
 
 const POLL_MS = 2000;
-
-// Wire times are naive UTC.
-function utc(text) {
-  return new Date(/[zZ]|[+-]\d\d:\d\d$/.test(text) ? text : text + "Z").getTime();
-}
 
 function remainingText(ms) {
   if (ms < 60_000) return "under a minute";
@@ -32,6 +27,8 @@ class Progress {
     this.path = "/pools/" + encodeURIComponent(pool.id);
     this.timer = null;
     this.busy = false;
+    this.again = false;
+    this.generation = 0;
     document.addEventListener("visibilitychange", () => {
       if (!document.hidden && this.pool.status === "OPEN" && !this.timer && !this.busy) this.tick();
       else this.plan();
@@ -39,22 +36,36 @@ class Progress {
   }
 
   // Read now (at start, and after the page opened or closed the pool), then keep going while open.
+  // A read already on its way began before the change: what it brings back is dropped, and a
+  // read follows it at once.
   refresh(pool) {
     this.pool = pool;
+    this.generation += 1;
     this.tick();
   }
 
   async tick() {
     clearTimeout(this.timer);
     this.timer = null;
-    if (this.busy) return;
+    if (this.busy) {
+      this.again = true;
+      return;
+    }
     this.busy = true;
+    const generation = this.generation;
     try {
-      await this.read();
+      await this.read(() => generation === this.generation);
     } catch (error) {
-      say(byId("progress-message"), "The progress could not be read: " + error.message, "error");
+      if (generation === this.generation) {
+        say(byId("progress-message"), "The progress could not be read: " + error.message, "error");
+      }
     } finally {
       this.busy = false;
+    }
+    if (this.again) {
+      this.again = false;
+      this.tick();
+      return;
     }
     this.plan();
   }
@@ -73,9 +84,11 @@ class Progress {
     }
   }
 
-  async read() {
+  // `current()` says whether no refresh came while the read was on its way.
+  async read(current) {
     const before = this.pool.status;
     const [{ data: pool }, { data: progress }] = await Promise.all([get(this.path), get(this.path + "/progress")]);
+    if (!current()) return;
     this.pool = pool;
     this.show(progress);
     if (pool.status !== before) this.onPool(pool);
@@ -92,7 +105,8 @@ class Progress {
     byId("completion-bar").value = percent;
     byId("completion-text").textContent = `${shown}% of the answers the pool needs are in`;
     for (const [status, value] of Object.entries(progress.assignments)) {
-      byId("count-" + status.toLowerCase()).textContent = count(value);
+      const cell = byId("count-" + status.toLowerCase());
+      if (cell) cell.textContent = count(value); // a status this page does not list yet
     }
     byId("at-work").textContent = count(progress.performers_at_work);
     byId("finishes-in").textContent = this.finishing(progress);
@@ -104,9 +118,9 @@ class Progress {
     }
     const { SUBMITTED, ACCEPTED, REJECTED } = progress.assignments;
     const left = progress.estimated_assignments_count - (SUBMITTED + ACCEPTED + REJECTED);
-    const end = utc(progress.now);
-    const opened = this.pool.last_started ? utc(this.pool.last_started) : 0;
-    const span = Math.max(end - Math.max(utc(progress.submitted_since), opened), POLL_MS);
+    const end = wireTime(progress.now);
+    const opened = this.pool.last_started ? wireTime(this.pool.last_started) : 0;
+    const span = Math.max(end - Math.max(wireTime(progress.submitted_since), opened), POLL_MS);
     const perMs = progress.submitted_recently / span;
     if (!(perMs > 0) || !(left > 0)) return "—";
     return remainingText(left / perMs);

@@ -4,7 +4,7 @@
 // the same in a pool of a million tasks as in a pool of ten; nothing ever loads them all.
 
 import { ApiError, get, post, requireSignIn } from "./api.js";
-import { byId, count, duration, failPage, h, row, say, statusBadge, when } from "./dom.js";
+import { byId, count, duration, failPage, h, money, row, say, statusBadge, when } from "./dom.js";
 import { resultsPanel } from "./downloads.js";
 import { watchProgress } from "./pool-progress.js";
 import { uploadPanel } from "./upload-panel.js";
@@ -20,8 +20,6 @@ const CLOSE_REASONS = {
   EXPIRED: "Its end date passed",
   FOR_UPDATE: "Closed for an update",
 };
-const dollars = new Intl.NumberFormat("en", { style: "currency", currency: "USD", minimumFractionDigits: 2,
-  maximumFractionDigits: 4 });
 
 let pool = null;
 let project = null;
@@ -46,7 +44,7 @@ function showPool() {
   byId("close-reason-fact").hidden = !reason;
   byId("pool-close-reason").textContent = reason ? CLOSE_REASONS[reason] || reason : "";
   const reward = pool.reward_per_assignment;
-  byId("pool-reward").textContent = typeof reward === "number" ? dollars.format(reward) : `${dollars.format(0)} (not set)`;
+  byId("pool-reward").textContent = typeof reward === "number" ? money(reward) : `${money(0)} (not set)`;
   const seconds = pool.assignment_max_duration_seconds;
   byId("pool-duration").textContent = seconds ? duration(seconds)
     : `${duration(Number(document.body.dataset.defaultDuration))} (not set: the default)`;

@@ -67,11 +67,12 @@ function wholeNumber(id, label, problems) {
   return Number(text);
 }
 
-// Dollars and cents ("0.05", "2", "1.5"): sent as a number, as toloka-kit sends a Decimal.
-function money(id, label, problems) {
+// Dollars ("0.05", "2", "1.5", "0.005": down to a hundredth of a cent, as the pool page shows
+// them): sent as a number, as toloka-kit sends a Decimal.
+function dollars(id, label, problems) {
   const text = byId(id).value.trim().replace(/^\$/, "");
-  if (!/^\d{1,6}(\.\d{1,2})?$/.test(text)) {
-    problems.push(`${label}: enter dollars and cents, like 0.05`);
+  if (!/^\d{1,6}(\.\d{1,4})?$/.test(text)) {
+    problems.push(`${label}: enter dollars, like 0.05, with at most 4 decimals`);
     byId(id).setAttribute("aria-invalid", "true");
     return 0;
   }
@@ -93,7 +94,7 @@ function poolForm() {
       golden_tasks_count: wholeNumber("pool-golden", "Golden tasks", problems),
       training_tasks_count: wholeNumber("pool-training", "Training tasks", problems),
     };
-    const reward = money("pool-reward", "Reward per suite", problems);
+    const reward = dollars("pool-reward", "Reward per suite", problems);
     const duration = wholeNumber("pool-duration", "Time per suite", problems);
     if (/^\d+$/.test(byId("pool-duration").value.trim()) && duration < 1) {
       problems.push("Time per suite: at least 1 second");

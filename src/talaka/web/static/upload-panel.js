@@ -1,18 +1,12 @@
 // The pool page's upload panel: choose or drop a file, tick the options, watch it go, read the report.
 
 import { post } from "./api.js";
-import { byId, count, duration, h, plural, row, say, setDownload } from "./dom.js";
+import { byId, count, duration, fileSize, h, plural, row, say, setDownload } from "./dom.js";
 import { Convention, TaskFileError } from "./taskfile.js";
 import { upload } from "./uploader.js";
 
 const SHOWN_PROBLEMS = 1000;
 const PHASES = { check: "checking every row", upload: "creating tasks" };
-
-function size(bytes) {
-  if (bytes < 1024) return plural(bytes, "byte");
-  if (bytes < 1024 * 1024) return (bytes / 1024).toFixed(1) + " KB";
-  return (bytes / 1024 / 1024).toFixed(1) + " MB";
-}
 
 function baseName(name) {
   return name.replace(/\.[^.]*$/, "") || "tasks";
@@ -56,7 +50,7 @@ class Panel {
 
   choose(file) {
     this.file = file;
-    byId("file-name").textContent = file ? `${file.name} · ${size(file.size)}` : "";
+    byId("file-name").textContent = file ? `${file.name} · ${fileSize(file.size)}` : "";
   }
 
   stop() {
