@@ -28,7 +28,7 @@ from tests.web.media import MediaServer
 
 need_browser()
 
-from playwright.sync_api import Locator, Page, ViewportSize, expect  # after need_browser()
+from playwright.sync_api import Locator, Page, Route, ViewportSize, expect  # after need_browser()
 
 LABELS = ("cat", "dog", "other")
 KEYS = {label: str(number) for number, label in enumerate(LABELS, 1)}
@@ -119,6 +119,21 @@ def unique(name: str) -> str:
     return f"{name} {uuid.uuid4().hex[:6]}"
 
 
+def hide_tab(page: Page, hidden: bool) -> None:
+    """What the browser does when the tab goes to the background (or comes back)."""
+    page.evaluate("""(hidden) => {
+        Object.defineProperty(document, "hidden", { value: hidden, configurable: true });
+        document.dispatchEvent(new Event("visibilitychange"));
+    }""", hidden)
+
+
+def held_key(page: Page, key: str) -> bool:
+    """A key held down repeats: its repeated keydown, sent to the focus; whether the page took it."""
+    taken: bool = page.evaluate("""(key) => !document.activeElement.dispatchEvent(
+        new KeyboardEvent("keydown", { key, repeat: true, bubbles: true, cancelable: true }))""", key)
+    return taken
+
+
 # ------------------------------------------------------------------------------------------- tests
 
 
@@ -173,6 +188,7 @@ def test_a_suite_by_keyboard_then_the_next(web_server: WebServer, media: MediaSe
 def test_sign_in_the_empty_list_and_the_offers(sqlite_web_server: WebServer, media: MediaServer, page: Page,
                                                screenshots: Screenshots) -> None:
     server = sqlite_web_server
+    page.clock.install()  # time runs as usual, and the test may skip ahead
     page.goto(server.url + "/work")
     expect(page.get_by_label("Performer token")).to_be_focused()
     assert_accessible(page, "the sign-in form")
@@ -189,14 +205,21 @@ def test_sign_in_the_empty_list_and_the_offers(sqlite_web_server: WebServer, med
     expect(page.locator("#who-name")).to_have_text("Ola Offers")
 
     title = unique("Offered cats")
+    hide_tab(page, True)
+    reads: list[str] = []
+    page.on("request", lambda request: reads.append(request.url) if request.url.endswith("/pools") else None)
     with server.api() as api:
         make_pool(api, make_project(api, title), media, tasks=4, reward_per_assignment=0.25,
                   assignment_max_duration_seconds=900)
+    page.clock.fast_forward(6_000)  # past the time the empty list looks again
+    page.wait_for_timeout(300)
+    assert reads == []  # a hidden tab does not look
+    hide_tab(page, False)  # seen again: it looks at once
     card = offer(page, title)
-    expect(card).to_be_visible(timeout=12_000)  # the empty list looked again by itself
+    expect(card).to_be_visible()
     expect(page.locator("#page-status")).to_contain_text("New work")
     expect(card).to_contain_text("Say who is in each photo.")
-    expect(card).to_contain_text("0.25")
+    expect(card).to_contain_text("$0.25")
     expect(card).to_contain_text("15 min")
     expect(card).to_contain_text("web")  # the requester's name
     expect(card.get_by_text("Training")).to_have_count(0)
@@ -338,9 +361,19 @@ def test_an_expired_suite_offers_another(sqlite_web_server: WebServer, media: Me
     page.wait_for_url(re.compile(r"/work/assignments/[^/]+$"))
     expect(page.get_by_role("timer", name="Time left")).to_have_text(re.compile(r"^00:0[1-5]$"))
     expect(page.locator("#countdown-warning")).to_have_text("Less than a minute left.")
+    held: list[Route] = []
+    page.route("**/submit", lambda route: held.append(route))  # the answers leave, and take longer than the time left
     page.keyboard.press(KEYS["cat"])
+    page.keyboard.press(KEYS["cat"])
+    page.keyboard.press("Enter")
+    expect(page.locator("#page-status")).to_have_text("Sending your answers…")
     expect(page.locator("#suite-notice")).to_contain_text("Time is up: this suite expired", timeout=10_000)
     expect(page.locator("#suite-notice")).to_contain_text("answers were not sent")
+    with page.expect_event("requestfailed"):
+        held.pop().abort()  # they never arrive: the suite stays ended, and says nothing more
+    page.unroute("**/submit")
+    page.wait_for_timeout(200)
+    expect(page.locator("#suite-errors")).to_be_hidden()
     expect(page.get_by_role("timer", name="Time left")).to_have_text("00:00")
     another = page.get_by_role("button", name="Take another suite")
     expect(another).to_be_focused()
@@ -353,9 +386,20 @@ def test_an_expired_suite_offers_another(sqlite_web_server: WebServer, media: Me
     submitted = page.url
     expect(suite_tasks(page).first).to_have_attribute("aria-current", "true")  # drawn: keys reach it
     page.keyboard.press(KEYS["dog"])
+    assert not held_key(page, KEYS["cat"])  # a held key answers one task, not the next ones too
     page.keyboard.press(KEYS["dog"])
-    page.keyboard.press("Enter")
+    assert not held_key(page, "Enter")  # nor does a held Enter submit
+    expect(page.locator("#page-status")).not_to_have_text("Sending your answers…")
+    skips: list[str] = []
+    page.on("request", lambda request: skips.append(request.url) if request.url.endswith("/skip") else None)
+    page.get_by_role("button", name="Skip this suite").click()
+    # Submit while the skip is being confirmed: the question goes, and a skip can no longer follow.
+    page.evaluate("""() => {
+        document.getElementById("submit-suite").click();
+        document.getElementById("skip-yes").click();
+    }""")
     page.wait_for_url(lambda url: url not in (expired, submitted) and "/work/assignments/" in url)
+    assert skips == []
     expect(suite_tasks(page)).to_have_count(2)
     skip = page.get_by_role("button", name="Skip this suite")
     skip.click()
@@ -393,7 +437,7 @@ def test_the_history_shows_statuses_comments_and_earnings(sqlite_web_server: Web
         paid_pool = make_pool(api, make_project(api, paid), media, tasks=4)
         reviewed_pool = make_pool(api, make_project(api, reviewed), media, tasks=4, reward_per_assignment=0.5,
                                   auto_accept_solutions=False)
-        skipped_pool = make_pool(api, make_project(api, skipped), media, tasks=51, suite=1)
+        skipped_pool = make_pool(api, make_project(api, skipped), media, tasks=52, suite=1)
     performer = create_performer(server, "Hal History")
     sign_in_performer(page, server, performer)  # the offers name the pools for the history
     expect(offer(page, skipped)).to_be_visible()
@@ -407,29 +451,32 @@ def test_the_history_shows_statuses_comments_and_earnings(sqlite_web_server: Web
 
     page.get_by_role("link", name="History").click()
     expect(page.get_by_role("heading", name="Earned")).to_be_visible()
-    expect(page.locator("#earned-total")).to_have_text("0.10 earned from 2 accepted suites.")
+    expect(page.locator("#earned-total")).to_have_text("$0.10 earned from 2 accepted suites.")
     expect(page.locator("#earned-pending")).to_have_text(
-        "1 submitted suite is pending review (0.50 more once accepted).")
+        "1 submitted suite is pending review ($0.50 more once accepted).")
     records = page.locator("#suites-list > li")
     expect(records).to_have_count(50)
     newest = records.nth(0)
     expect(newest).to_contain_text(reviewed)
     expect(newest).to_contain_text("SUBMITTED")
-    expect(newest).to_contain_text("Reward0.50 once accepted")
+    expect(newest).to_contain_text("Reward$0.50 once accepted")
     rejection = page.get_by_role("article", name=reviewed).filter(has_text="REJECTED")
     expect(rejection.locator(".notice.error")).to_have_text(f"Why it was rejected: {comment}")
     expect(rejection).to_contain_text("Rewardnone")
     accepted = page.get_by_role("article", name=paid).filter(has_text="ACCEPTED")
     expect(accepted).to_have_count(2)
-    expect(accepted.first).to_contain_text("Reward0.05")
+    expect(accepted.first).to_contain_text("Reward$0.05")
     assert_accessible(page, "the history")
     screenshots(page, "work-history", full_page=False)
 
+    with performer_api(server, performer) as me:  # a suite taken meanwhile goes on top, not at the end
+        ok(me.post("/assignments", json={"pool_id": skipped_pool}))
     page.get_by_role("button", name="Show more").click()
-    expect(records).to_have_count(55)
+    expect(records).to_have_count(56)
     expect(page.get_by_role("button", name="Show more")).to_be_hidden()
-    expect(records.nth(50).get_by_role("link")).to_be_focused()
-    expect(records.nth(54)).to_contain_text("SKIPPED")
+    expect(records.nth(0)).to_contain_text("ACTIVE")
+    expect(records.nth(51).get_by_role("link")).to_be_focused()  # where the list went on
+    expect(records.nth(55)).to_contain_text("SKIPPED")
     page.set_viewport_size(PHONE)
     page.evaluate("window.scrollTo(0, 0)")
     no_sideways_scroll(page, "the history")
@@ -450,6 +497,7 @@ def test_a_pager_suite_and_answers_the_server_refuses(sqlite_web_server: WebServ
         project = make_project(api, title, layout="pager")
         pool = make_pool(api, project, media, tasks=2)
     sign_in_performer(page, server, create_performer(server, "Pat Pager"))
+    page.evaluate("sessionStorage.setItem('talaka.performer-read', '{left by another version')")
     offer(page, title).get_by_role("button", name="Take a suite").click()
     tasks = suite_tasks(page)
     expect(page.locator("#pager-position")).to_have_text("Task 1 of 2")
@@ -461,6 +509,7 @@ def test_a_pager_suite_and_answers_the_server_refuses(sqlite_web_server: WebServ
     page.keyboard.press(KEYS["other"])
     expect(page.locator("#pager-position")).to_have_text("Task 2 of 2")
     expect(tasks.nth(0)).to_be_hidden()
+    expect(page.locator("#page-status")).to_have_text("Task 1: Other chosen.")  # it went out of sight
     page.keyboard.press(KEYS["other"])
     page.get_by_role("button", name="Previous task").click()
     expect(tasks.nth(0)).to_be_visible()

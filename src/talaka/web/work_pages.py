@@ -8,16 +8,10 @@ signed in in one browser. The scripts drive the header's `#who` for the performe
 
 from __future__ import annotations
 
-from talaka.web.layout import PERFORMER_NAV, layout, status
+from talaka.web.layout import PERFORMER_NAV, layout, not_found, status
 
 STYLES = ("tasks", "work")
 """`tasks.css` draws the tasks themselves (beside `task-view.js`); `work.css` the pages around them."""
-
-
-def _not_found() -> str:
-    """Like the layout's, but it leads back to the performer's pools rather than to projects."""
-    return ('<section id="not-found" class="notice error" hidden><h2>Not found</h2>'
-            '<p id="not-found-message"></p><p><a href="/work">Back to the pools you can work in</a></p></section>')
 
 
 def work_page() -> str:
@@ -36,7 +30,7 @@ with <code>talaka performer create NAME</code> and gives it to you.</small></div
 <button type="submit">Sign in</button>
 </form>
 </section>
-<div id="take-error" class="notice error" role="alert" tabindex="-1" hidden></div>
+<div id="take-error" class="notice error" tabindex="-1" hidden></div>
 <section id="offers" aria-labelledby="offers-heading" hidden>
 <h2 id="offers-heading">Pools you can work in</h2>
 <div id="offers-empty" class="card empty" hidden>
@@ -52,7 +46,7 @@ def work_assignment_page(assignment_id: str) -> str:
     main = f"""<p class="crumbs"><a href="/work">Tasks</a></p>
 <h1 id="title">Task suite</h1>
 {status()}
-{_not_found()}
+{not_found("/work", "Back to the pools you can work in")}
 <div id="content" hidden>
 <div class="suite-bar card">
 <dl class="facts" id="suite-facts"></dl>
@@ -67,7 +61,7 @@ def work_assignment_page(assignment_id: str) -> str:
 <button type="button" id="take-another">Take another suite</button>
 <a class="button secondary" href="/work">Back to the pools</a>
 </div>
-<div id="suite-errors" class="notice error" role="alert" tabindex="-1" hidden></div>
+<div id="suite-errors" class="notice error" role="alert" hidden></div>
 <p id="keys-help" class="hint" hidden>Keyboard: the task's keys answer the highlighted task, then the
 next one is highlighted; <kbd>Tab</kbd> moves between fields; <kbd>Enter</kbd> submits the suite.</p>
 <fieldset id="tasks-box" class="tasks-box"><legend class="visually-hidden">Tasks of this suite</legend>
@@ -105,5 +99,7 @@ def work_history_page() -> str:
 <p id="suites-empty" hidden>You have not taken a task suite yet. <a href="/work">Find work</a>.</p>
 <ol id="suites-list" class="history plain"></ol>
 <button type="button" id="suites-more" class="secondary" hidden>Show more</button>
+<p id="suites-limit" class="hint" hidden>Only your newest 1,000 task suites are listed here; the totals above
+count every suite.</p>
 </section>"""
     return layout("History", "work-history", main, nav=PERFORMER_NAV, home="/work", styles=STYLES)

@@ -6,11 +6,10 @@
 
 import { get, requireSignIn } from "./api.js";
 import { byId, failPage, h, plural, say } from "./dom.js";
+import { hotkeyName, keyBelongsTo } from "./hotkeys.js";
 import { renderTask, safeHtml, suiteLayout } from "./task-view.js";
 
 const SAMPLE = 5;
-const NOT_TYPING = new Set(["radio", "checkbox", "button", "submit", "reset"]);
-const KEYS = { ArrowUp: "up", ArrowDown: "down" };
 
 async function sampleTasks(projectId) {
   const { data } = await get("/pools", { project_id: projectId, sort: "id", limit: 50 });
@@ -64,19 +63,11 @@ function checkAnswers(views) {
   say(byId("check-status"), "Every answer is valid: below is what a submit would send.", "ok");
 }
 
-// Letters typed into a text box are text, not shortcuts.
-function isTyping(target) {
-  if (!target || !target.tagName) return false;
-  if (target.isContentEditable || target.tagName === "TEXTAREA" || target.tagName === "SELECT") return true;
-  return target.tagName === "INPUT" && !NOT_TYPING.has(target.type);
-}
-
 function listenForHotkeys(views) {
   document.addEventListener("keydown", (event) => {
-    if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
-    if (isTyping(event.target)) return;
-    const key = KEYS[event.key] || (event.key.length === 1 ? event.key.toLowerCase() : null);
-    if (!key) return;
+    if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented || event.repeat) return;
+    const key = hotkeyName(event.key);
+    if (!key || keyBelongsTo(event.target, key)) return;
     const view = views.find((candidate) => candidate.element.contains(document.activeElement)) || views[0];
     if (view && view.hotkey(key)) event.preventDefault();
   });

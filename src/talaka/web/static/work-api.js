@@ -5,7 +5,7 @@
 // ("talaka.token"), so one browser can be signed in as a requester and as a performer at once.
 // The sign-in form is on /work itself: the other /work pages send a signed-out visitor there.
 
-import { ApiError } from "./api.js";
+import { send } from "./api.js";
 import { byId, h } from "./dom.js";
 
 const TOKEN_KEY = "talaka.performer-token";
@@ -18,44 +18,15 @@ export function token() {
   return sessionStorage.getItem(TOKEN_KEY);
 }
 
-export function performerName() {
+function performerName() {
   return sessionStorage.getItem(NAME_KEY) || "";
 }
 
 // One call. Resolves to {status, data, headers}; rejects with api.js's ApiError, so pages read
 // `code`, `message` and `payload` of the error envelope the same way for both APIs.
-export async function call(method, path, { params, body, authToken } = {}) {
-  const headers = { Authorization: "OAuth " + (authToken ?? token() ?? "") };
-  const init = { method, headers, credentials: "omit", cache: "no-store" };
-  if (body !== undefined) {
-    headers["Content-Type"] = "application/json";
-    init.body = JSON.stringify(body);
-  }
-  const search = new URLSearchParams();
-  for (const [name, value] of Object.entries(params || {})) {
-    if (value !== undefined && value !== null && value !== "") search.set(name, String(value));
-  }
-  const query = search.toString();
-  let response;
-  try {
-    response = await fetch(BASE + path + (query ? "?" + query : ""), init);
-  } catch {
-    throw new ApiError(0, "NETWORK_ERROR", "Cannot reach the Talaka server: check your connection and try again.");
-  }
-  const text = await response.text();
-  let data = null;
-  try {
-    data = text ? JSON.parse(text) : null;
-  } catch {
-    data = null;
-  }
-  if (response.ok) return { status: response.status, data, headers: response.headers };
-  const envelope = data && typeof data === "object" ? data : {};
-  const error = new ApiError(response.status, envelope.code || "HTTP_" + response.status,
-    envelope.message || `The server answered ${response.status} ${response.statusText}`.trim(),
-    envelope.payload ?? null, envelope.request_id || "", response.headers);
-  if (response.status === 401 && authToken === undefined) signOut("expired");
-  throw error;
+export function call(method, path, { params, body, authToken } = {}) {
+  return send(method, path, { base: BASE, authToken: authToken ?? token() ?? "", params, body,
+    onUnauthorized: authToken === undefined ? () => signOut("expired") : null });
 }
 
 export const get = (path, params) => call("GET", path, { params });
@@ -108,12 +79,20 @@ export function rememberOffers(offers) {
   sessionStorage.setItem(POOLS_KEY, JSON.stringify(known));
 }
 
-export function knownPools() {
+// A JSON value this tab keeps, or `fallback` when there is none or it cannot be read (another
+// version of the page may have left something else under the key).
+export function readSession(key, fallback) {
   try {
-    return JSON.parse(sessionStorage.getItem(POOLS_KEY) || "{}") || {};
+    const raw = sessionStorage.getItem(key);
+    return raw ? JSON.parse(raw) ?? fallback : fallback;
   } catch {
-    return {};
+    return fallback;
   }
+}
+
+export function knownPools() {
+  const known = readSession(POOLS_KEY, {});
+  return known && typeof known === "object" && !Array.isArray(known) ? known : {};
 }
 
 export function poolTitle(poolId, projectId) {
@@ -128,19 +107,9 @@ export function flash(message, kind = "") {
 }
 
 export function takeFlash() {
-  const raw = sessionStorage.getItem(FLASH_KEY);
+  const message = readSession(FLASH_KEY, null);
   sessionStorage.removeItem(FLASH_KEY);
-  try {
-    return raw ? JSON.parse(raw) : null;
-  } catch {
-    return null;
-  }
-}
-
-const money = new Intl.NumberFormat("en", { minimumFractionDigits: 2, maximumFractionDigits: 4 });
-
-export function reward(value) {
-  return money.format(Number(value) || 0);
+  return message;
 }
 
 // One fact of a <dl class="facts">; none when there is no value.

@@ -1,11 +1,13 @@
 // /work/history: the performer's suites, newest first, and what they earned.
 //
 // The list pages newest first by asking for more at once ("Show more" reads the first 100, then
-// 150...): the performer API pages newest-first lists by `limit` alone, up to 1000. The totals
-// read every accepted and submitted suite, oldest first, page after page with `id_gt`.
+// 150...): the performer API pages newest-first lists by `limit` alone, up to 1000, so the list
+// stops at the newest 1000 suites and says so. Suites taken meanwhile come in at the top: the list
+// stays in id order, newest first. The totals read every accepted and submitted suite, oldest
+// first, page after page with `id_gt`.
 
-import { byId, count, h, plural, say, statusBadge, when } from "./dom.js";
-import { fact, get, poolTitle, rememberOffers, requirePerformer, reward } from "./work-api.js";
+import { byId, count, h, money, plural, say, statusBadge, when } from "./dom.js";
+import { fact, get, poolTitle, rememberOffers, requirePerformer } from "./work-api.js";
 
 const PAGE = 50;
 const MOST = 1000;
@@ -17,8 +19,8 @@ let limit = PAGE;
 
 // What a suite brings: its reward once accepted, nothing once rejected, skipped or expired.
 function earned(item) {
-  if (item.status === "ACCEPTED") return reward(item.reward);
-  if (item.status === "SUBMITTED" || item.status === "ACTIVE") return `${reward(item.reward)} once accepted`;
+  if (item.status === "ACCEPTED") return money(item.reward);
+  if (item.status === "SUBMITTED" || item.status === "ACTIVE") return `${money(item.reward)} once accepted`;
   return "none";
 }
 
@@ -29,7 +31,7 @@ function record(item) {
     ? h("p", { class: rejected ? "notice error comment" : "comment" },
       h("strong", {}, rejected ? "Why it was rejected: " : "The requester's comment: "), item.public_comment)
     : null;
-  return h("li", {},
+  return h("li", { "data-id": item.id },
     h("article", { class: "card suite-record" + (rejected ? " rejected" : ""), "aria-labelledby": id },
       h("div", { class: "record-head" },
         h("h3", { id }, h("a", { href: "/work/assignments/" + encodeURIComponent(item.id) },
@@ -44,19 +46,37 @@ function record(item) {
         fact(item.status === "REJECTED" ? "Rejected" : "Accepted", when(item.rejected || item.accepted)))));
 }
 
+// Newest first is the server's order: by the sequence number after the id's "--" (the pool's id
+// comes before it), fixed-width hex, so the text compares as the number would.
+function sequence(id) {
+  return id.slice(id.indexOf("--") + 2);
+}
+
+// A suite's record in its place: before the first shown suite that is older.
+function place(item) {
+  const element = record(item);
+  const later = [...list.children].find((other) => sequence(other.dataset.id) < sequence(item.id));
+  list.insertBefore(element, later || null);
+  return element;
+}
+
 async function showMore(first) {
   more.disabled = true;
   say(status, "Loading…");
   try {
     const { data } = await get("/assignments", { limit });
+    const last = list.lastElementChild;
     const fresh = data.items.filter((item) => !shown.has(item.id));
     for (const item of fresh) shown.add(item.id);
-    list.append(...fresh.map(record));
+    const added = new Set(fresh.map(place));
     byId("suites-empty").hidden = shown.size > 0;
     more.hidden = !data.has_more || limit >= MOST;
+    byId("suites-limit").hidden = !data.has_more || limit < MOST;
     byId("suites").hidden = false;
     say(status, first ? "" : `${plural(fresh.length, "more suite")} shown.`);
-    if (!first && fresh.length) list.children[list.children.length - fresh.length].querySelector("a").focus();
+    // The focus goes on where the list went on, else to the first suite that came in.
+    const next = (last && last.nextElementSibling) || [...list.children].find((element) => added.has(element));
+    if (!first && next) next.querySelector("a").focus();
     limit = Math.min(MOST, limit + PAGE);
   } catch (error) {
     if (error.status !== 401) say(status, error.message, "error");
@@ -83,11 +103,11 @@ async function total(statusName) {
 
 async function earnings() {
   try {
-    const [[accepted, earned], [pending, waiting]] = await Promise.all([total("ACCEPTED"), total("SUBMITTED")]);
-    byId("earned-total").replaceChildren(h("strong", {}, reward(earned)),
+    const [[accepted, paid], [pending, waiting]] = await Promise.all([total("ACCEPTED"), total("SUBMITTED")]);
+    byId("earned-total").replaceChildren(h("strong", {}, money(paid)),
       ` earned from ${plural(accepted, "accepted suite")}.`);
     byId("earned-pending").textContent = pending
-      ? `${count(pending)} submitted ${pending === 1 ? "suite is" : "suites are"} pending review (${reward(waiting)} more once accepted).`
+      ? `${count(pending)} submitted ${pending === 1 ? "suite is" : "suites are"} pending review (${money(waiting)} more once accepted).`
       : "Suites you submit count here once the requester accepts them.";
     byId("earnings").hidden = false;
   } catch (error) {

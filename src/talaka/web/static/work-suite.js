@@ -5,12 +5,13 @@
 // to suite without the mouse. When the deadline passes the answers are not sent (the server would
 // refuse them): the page says so and offers another suite.
 
-import { byId, failPage, h, plural, say, statusBadge, when } from "./dom.js";
+import { byId, failPage, h, money, plural, say, showLines, statusBadge, when, wireTime } from "./dom.js";
+import { handlesEnter, hotkeyName, keyBelongsTo } from "./hotkeys.js";
 import { safeHtml } from "./task-view.js";
 import {
-  fact, flash, get, knownPools, poolTitle, post, refusal, rememberOffers, requirePerformer, reward, takeFlash,
+  fact, flash, get, knownPools, poolTitle, post, readSession, refusal, rememberOffers, requirePerformer, takeFlash,
 } from "./work-api.js";
-import { TaskList, handlesEnter, hotkeyName, typingIn } from "./work-tasks.js";
+import { TaskList } from "./work-tasks.js";
 
 const assignmentId = document.body.dataset.assignmentId;
 const path = "/assignments/" + encodeURIComponent(assignmentId);
@@ -38,12 +39,6 @@ let warned = false;
 
 // ------------------------------------------------------------------------------------ countdown
 
-// Wire times are naive UTC with microseconds; Date.parse wants at most milliseconds.
-function moment(text) {
-  const trimmed = text.replace(/(\.\d{3})\d+/, "$1");
-  return Date.parse(/Z$|[+-]\d\d:\d\d$/.test(trimmed) ? trimmed : trimmed + "Z");
-}
-
 function clock(milliseconds) {
   const total = Math.ceil(milliseconds / 1000);
   const hours = Math.floor(total / 3600);
@@ -57,7 +52,7 @@ function clock(milliseconds) {
 function startCountdown(expires, headers) {
   const served = Date.parse(headers.get("Date") || "");
   const skew = Number.isNaN(served) || Math.abs(served - Date.now()) < 2000 ? 0 : served - Date.now();
-  deadline = moment(expires) - skew;
+  deadline = wireTime(expires) - skew;
   byId("countdown-box").hidden = false;
   tick();
 }
@@ -87,7 +82,7 @@ function stopCountdown() {
 
 function drawFacts(data) {
   byId("suite-facts").replaceChildren(
-    fact("Reward", reward(data.reward)),
+    fact("Reward", money(data.reward)),
     fact("Tasks", String(data.tasks.length)),
     fact("Status", statusBadge(data.status)),
     fact("Taken", when(data.created)));
@@ -107,7 +102,8 @@ function drawHead(data) {
     const box = byId("instructions-box");
     box.hidden = false;
     // Open the first time this tab shows the pool's instructions; closed on the suites after.
-    const read = new Set(JSON.parse(sessionStorage.getItem(READ_KEY) || "[]"));
+    const seen = readSession(READ_KEY, []);
+    const read = new Set(Array.isArray(seen) ? seen : []);
     box.open = !read.has(data.pool_id);
     read.add(data.pool_id);
     sessionStorage.setItem(READ_KEY, JSON.stringify([...read]));
@@ -126,12 +122,6 @@ function showNotice(parts, kind = "") {
   notice.classList.toggle("error", kind === "error");
   notice.classList.toggle("ok", kind === "ok");
   notice.hidden = false;
-}
-
-function showError(lines) {
-  const [first, ...rest] = lines;
-  errors.replaceChildren(h("p", {}, first), rest.length ? h("ul", {}, rest.map((line) => h("li", {}, line))) : null);
-  errors.hidden = false;
 }
 
 // The suite can no longer be answered: its tasks stay visible but cannot be changed.
@@ -189,6 +179,7 @@ async function takeNext(prefix) {
 
 async function submit() {
   if (phase !== "working") return;
+  byId("skip-confirm").hidden = true;
   errors.hidden = true;
   tasks.clearMessages();
   const invalid = tasks.validateAll();
@@ -204,6 +195,8 @@ async function submit() {
   try {
     ({ data: answer } = await post(path + "/submit", body));
   } catch (error) {
+    // The countdown may have ended the suite while the answers were on their way: it stays ended.
+    if (phase === "ended") return;
     phase = "working";
     byId("submit-suite").disabled = false;
     say(status, "");
@@ -214,11 +207,9 @@ async function submit() {
       await load();
     } else if (error.code === "VALIDATION_ERROR") {
       const general = tasks.showServerErrors(error.payload);
-      showError(["The server did not accept some answers: see the messages by the tasks.", ...general]);
-      if (!general.length && !tasks.entries.some((entry) => !entry.errors.hidden)) errors.focus();
+      showLines(errors, ["The server did not accept some answers: see the messages by the tasks.", ...general]);
     } else {
-      showError([error.message]);
-      errors.focus();
+      showLines(errors, [error.message]);
     }
     return;
   }
@@ -257,18 +248,20 @@ function keepWorking() {
 }
 
 async function skip() {
+  if (phase !== "working") return;
   byId("skip-confirm").hidden = true;
   phase = "sending";
   say(status, "Skipping…");
   try {
     await post(path + "/skip");
   } catch (error) {
+    if (phase === "ended") return;
     phase = "working";
     say(status, "");
     if (error.status === 401) return;
     if (error.code === "INAPPROPRIATE_STATUS" && error.payload && error.payload.status === "EXPIRED") expire();
     else if (error.code === "INAPPROPRIATE_STATUS") await load();
-    else showError([error.message]);
+    else showLines(errors, [error.message]);
     return;
   }
   flash("You skipped the suite: its tasks went back to the pool.");
@@ -283,26 +276,29 @@ async function takeAnother(button) {
 }
 
 // Hotkeys answer the current task; Enter submits (except where Enter means something already).
+// A held key repeats: only its first press counts, or a held Enter would submit the next suite
+// as soon as it is drawn, and a held digit would answer every task.
 function onKey(event) {
   if (phase !== "working" || event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey
-      || event.isComposing) return;
+      || event.isComposing || event.repeat) return;
   const target = event.target;
   if (event.key === "Escape" && !byId("skip-confirm").hidden) {
     keepWorking();
     return;
   }
   if (event.key === "Enter") {
-    if (event.shiftKey || target.tagName === "TEXTAREA" || handlesEnter(target) || !byId("skip-confirm").hidden) return;
+    if (event.shiftKey || handlesEnter(target) || !byId("skip-confirm").hidden) return;
     event.preventDefault();
     submit();
     return;
   }
   const name = hotkeyName(event.key);
-  if (!name || typingIn(target)) return;
-  const { handled, allDone } = tasks.hotkey(name, document.activeElement);
+  if (!name || keyBelongsTo(target, name)) return;
+  const { handled, allDone, said } = tasks.hotkey(name, document.activeElement);
   if (!handled) return;
   event.preventDefault();
   if (allDone) say(status, "Every task has an answer: press Enter to submit.");
+  else if (said) say(status, said);
 }
 
 // ----------------------------------------------------------------------------------------- load

@@ -3,33 +3,24 @@
 //
 // The current task is the one holding focus, else the first that still needs work. A task needs
 // work while its answer is not valid, and while an answer flagged as wrong (by a training's
-// feedback, or refused by the server) has not been touched. When a hotkey finishes the current task, the next one that needs work
-// becomes current: marked, scrolled into view, focused (so the next key goes to it).
+// feedback, or refused by the server) has not been touched. When a hotkey finishes the current
+// task, the next one that needs work becomes current: marked, scrolled into view, focused (so the
+// next key goes to it).
 
 import { h } from "./dom.js";
 import { renderTask, suiteLayout } from "./task-view.js";
 
-const KEYLESS_INPUTS = new Set(["radio", "checkbox", "button", "submit", "reset", "file", "image", "color", "range"]);
-const HANDLES_ENTER = "button, a[href], summary, select, textarea, audio, video, iframe, [contenteditable], "
-  + "[role=button], [role=link], [role=menuitem], [role=option], [role=combobox], [role=listbox], [role=tab]";
-
-// True where typed characters are text (a hotkey there would eat a letter of the answer).
-export function typingIn(element) {
-  if (!element || !element.tagName) return false;
-  if (element.isContentEditable || element.tagName === "TEXTAREA" || element.tagName === "SELECT") return true;
-  return element.tagName === "INPUT" && !KEYLESS_INPUTS.has(element.type);
-}
-
-// True where Enter already means something (a button, a link, a text area...).
-export function handlesEnter(element) {
-  return Boolean(element && element.closest && element.closest(HANDLES_ENTER));
-}
-
-// event.key as task-view.js names hotkeys, or null.
-export function hotkeyName(key) {
-  if (key === "ArrowUp") return "up";
-  if (key === "ArrowDown") return "down";
-  return /^[0-9a-z]$/i.test(key) ? key.toLowerCase() : null;
+// What the hotkey `name` did in `article`, in words: the option it chose or the box it ticked,
+// found by the shortcut the option announces.
+function chosen(article, name) {
+  const shortcut = name === "up" ? "ArrowUp" : name === "down" ? "ArrowDown" : name;
+  const control = [...article.querySelectorAll("[aria-keyshortcuts]")]
+    .find((element) => element.getAttribute("aria-keyshortcuts") === shortcut);
+  const label = control && control.labels && control.labels[0];
+  if (!label) return "answered";
+  const words = [...label.childNodes].filter((node) => node.nodeName !== "KBD").map((node) => node.textContent).join("").trim();
+  if (control.type === "checkbox") return `${words} ${control.checked ? "ticked" : "cleared"}`;
+  return `${words} chosen`;
 }
 
 export class TaskList {
@@ -64,6 +55,7 @@ export class TaskList {
     const layout = suiteLayout(spec);
     const total = assignment.tasks.length;
     this.paged = layout.kind === "pager" && total > 1;
+    for (const entry of this.entries) entry.view.dispose();
     this.list.replaceChildren();
     this.entries = assignment.tasks.map((task, index) => {
       const name = `task-${index + 1}`;
@@ -128,27 +120,28 @@ export class TaskList {
     if (scroll) article.scrollIntoView({ block: article.offsetHeight < innerHeight ? "nearest" : "start" });
   }
 
-  // A hotkey for the current task. Returns {handled, allDone}.
+  // A hotkey for the current task. Returns {handled, allDone, said}: `said` tells what the key
+  // chose when the pager has just hidden the task it answered, so the performer hears it.
   hotkey(name, focused) {
     const held = this.holding(focused);
     const index = held ?? (this.paged ? this.current : this.firstNeedingWork() ?? this.current);
     const entry = this.entries[index];
     const before = this.needsWork(index);
-    if (!entry.view.hotkey(name)) return { handled: false, allDone: false };
+    if (!entry.view.hotkey(name)) return { handled: false, allDone: false, said: "" };
     entry.flagged = false;
     entry.errors.hidden = true;
     this.describe(entry);
     if (!before || this.needsWork(index)) {
       if (index !== this.current) this.setCurrent(index);
-      return { handled: true, allDone: false };
+      return { handled: true, allDone: false, said: "" };
     }
     const next = this.firstNeedingWork(index + 1);
     if (next === null) {
       this.setCurrent(index, { scroll: false });
-      return { handled: true, allDone: true };
+      return { handled: true, allDone: true, said: "" };
     }
     this.setCurrent(next, { focus: true });
-    return { handled: true, allDone: false };
+    return { handled: true, allDone: false, said: this.paged ? `Task ${index + 1}: ${chosen(entry.article, name)}.` : "" };
   }
 
   // Every task checked, messages shown by the fields, focus on the first invalid one.

@@ -1,20 +1,22 @@
 // /work: the performer signs in with their token, then sees the pools they may take a suite from.
 
-import { byId, duration, h, say } from "./dom.js";
+import { byId, duration, h, money, say } from "./dom.js";
 import { safeHtml } from "./task-view.js";
 import {
-  fact, get, poolTitle, post, refusal, rememberOffers, reward, showWho, signIn, takeFlash, token,
+  fact, get, poolTitle, post, refusal, rememberOffers, showWho, signIn, takeFlash, token,
 } from "./work-api.js";
 
 const REASONS = {
   expired: "The server no longer accepts your performer token. Sign in again.",
   "signed-out": "You are signed out.",
 };
-// An empty list looks again this often: pools open, and suites others skipped come back.
+// An empty list looks again this often: pools open, and suites others skipped come back. A
+// hidden tab does not look: it looks again as soon as it is seen.
 const POLL_MS = 5000;
 
 const status = byId("page-status");
 let pollTimer = null;
+let pollWhenSeen = false;
 
 // Only a /work page of this site: "//evil.example" or "https://..." would leave it.
 function nextPage() {
@@ -90,7 +92,7 @@ function offerItem(offer) {
         : null,
       offer.description ? h("p", { class: "offer-description" }, offer.description) : null,
       h("dl", { class: "facts" },
-        fact("Reward per suite", reward(offer.reward_per_assignment)),
+        fact("Reward per suite", money(offer.reward_per_assignment)),
         fact("Time per suite", seconds ? duration(seconds) : "no limit"),
         fact("Requester", (offer.requester && offer.requester.public_name) || "unknown")),
       instructions,
@@ -104,10 +106,19 @@ function drawOffers(offers) {
   byId("offers").hidden = false;
 }
 
+function pollLater() {
+  pollTimer = setTimeout(() => {
+    pollTimer = null;
+    if (document.hidden) pollWhenSeen = true;
+    else loadOffers({ announce: true });
+  }, POLL_MS);
+}
+
 // Read the offers; while there are none, look again every few seconds.
 async function loadOffers({ announce = false } = {}) {
   clearTimeout(pollTimer);
   pollTimer = null;
+  pollWhenSeen = false;
   const wasEmpty = !byId("offers-empty").hidden;
   let offers;
   try {
@@ -115,13 +126,13 @@ async function loadOffers({ announce = false } = {}) {
   } catch (error) {
     if (error.status === 401) return;
     say(status, `The pools could not be read: ${error.message} Trying again shortly.`, "error");
-    pollTimer = setTimeout(loadOffers, POLL_MS, { announce: true });
+    pollLater();
     return;
   }
   rememberOffers(offers);
   drawOffers(offers);
   if (!offers.length) {
-    pollTimer = setTimeout(loadOffers, POLL_MS, { announce: true });
+    pollLater();
   } else if (announce && wasEmpty) {
     say(status, offers.length === 1 ? "New work: a pool is open for you." : `New work: ${offers.length} pools are open for you.`, "ok");
   }
@@ -175,6 +186,9 @@ function start() {
   const reason = new URLSearchParams(location.search).get("reason");
   if (notice) say(status, notice.message, notice.kind);
   else if (reason && REASONS[reason]) say(status, REASONS[reason]);
+  document.addEventListener("visibilitychange", () => {
+    if (!document.hidden && pollWhenSeen) loadOffers({ announce: true });
+  });
   if (token()) signedIn(false);
   else showSignIn();
 }
