@@ -185,6 +185,20 @@ CASES = [
     asks("metadata-a-parameter", "GET", V1 + "/user-metadata/{ann_id}", 400, VALIDATION, params={"x": "1"},
          field="x", field_code="VALUE_NOT_ALLOWED"),
     Case("metadata-by-a-performer", "GET", V1 + "/user-metadata/{ann_id}", 403, DENIED),
+    asks("performers-limit-zero", "GET", V1 + "/performers", 400, VALIDATION, params={"limit": "0"},
+         field="limit", field_code="INVALID_VALUE"),
+    asks("performers-limit-huge", "GET", V1 + "/performers", 400, VALIDATION, params={"limit": "9" * 40},
+         field="limit", field_code="INVALID_VALUE"),
+    asks("performers-id-gt-not-an-id", "GET", V1 + "/performers", 400, VALIDATION,
+         params={"id_gt": "'; DROP TABLE performers; --"}, field="id_gt", field_code="INVALID_VALUE"),
+    asks("performers-a-parameter", "GET", V1 + "/performers", 400, VALIDATION, params={"sort": "name"},
+         field="sort", field_code="VALUE_NOT_ALLOWED"),
+    Case("performers-by-a-performer", "GET", V1 + "/performers", 403, DENIED),
+    asks("progress-unknown-pool", "GET", V1 + "/pools/98765/progress", 404, MISSING),
+    asks("progress-pool-not-a-number", "GET", V1 + "/pools/x%00/progress", 404, MISSING),
+    asks("progress-a-parameter", "GET", V1 + "/pools/{main}/progress", 400, VALIDATION, params={"since": "0"},
+         field="since", field_code="VALUE_NOT_ALLOWED"),
+    Case("progress-by-a-performer", "GET", V1 + "/pools/{main}/progress", 403, DENIED),
 ]
 
 
