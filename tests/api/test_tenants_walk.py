@@ -4,7 +4,7 @@ The routes, from `src/talaka/api/*.py` (every `GET` also answers `HEAD`):
 
     GET  /requester
     POST /projects, GET /projects, GET|PUT /projects/{id}, POST /projects/{id}/archive
-    POST /pools, GET /pools, GET|PUT|PATCH /pools/{id}, GET /pools/{id}/counts,
+    POST /pools, GET /pools, GET|PUT|PATCH /pools/{id}, GET /pools/{id}/counts and /progress,
          POST /pools/{id}/open, POST /pools/{id}/close, POST /pools/{id}/archive
     POST /tasks, GET /tasks, GET|PATCH /tasks/{id}, PATCH /tasks/{id}/set-overlap-or-min
     POST /task-suites, GET /task-suites, GET|PATCH /task-suites/{id}, PATCH /task-suites/{id}/set-overlap-or-min
@@ -220,6 +220,7 @@ STEPS = [
     Step("update-pool", "PUT", "/pools/{pool}", "missing", json=lambda estate: pool_body(estate.project)),
     Step("patch-pool", "PATCH", "/pools/{pool}", "missing", json=lambda estate: {"private_name": "taken"}),
     Step("pool-counts", "GET", "/pools/{pool}/counts", "missing"),
+    Step("pool-progress", "GET", "/pools/{pool}/progress", "missing"),
     Step("open-pool", "POST", "/pools/{pool}/open", "missing"),
     Step("close-pool", "POST", "/pools/{open_pool}/close", "missing"),
     Step("archive-pool", "POST", "/pools/{pool}/archive", "missing"),
