@@ -108,6 +108,15 @@ def hide_tab(page: Page, hidden: bool) -> None:
     }""", hidden)
 
 
+def wait_for_routes(page: Page, held: list[Route], count: int) -> None:
+    """Wait until `count` requests are held by a route (its handler runs when Playwright gets to it)."""
+    for _ in range(250):
+        if len(held) >= count:
+            return
+        page.wait_for_timeout(20)
+    assert len(held) == count
+
+
 def on_a_phone(page: Page, screenshots: Screenshots, name: str) -> None:
     """A screenshot 360 px wide: nothing may stick out of the page but the tables, which scroll."""
     page.set_viewport_size({"width": 360, "height": 800})
@@ -134,6 +143,7 @@ def test_progress_moves_to_completed_and_the_results_download(page: Page, web_se
         page.goto(f"{web_server.url}/pools/{pool_id}")
     page.get_by_role("button", name="Open pool").click()  # while that read is on its way
     expect(page.locator("#pool-status")).to_have_text("OPEN")
+    wait_for_routes(page, held, 1)
     [first_read] = held  # read before the pool opened: what it brings back is dropped, and a read follows
     first_read.continue_()
     page.unroute("**/progress")
@@ -292,11 +302,7 @@ def test_manual_review_one_by_one_and_in_bulk(page: Page, sqlite_web_server: Web
     expect(page.get_by_role("button", name="Show", exact=True)).to_be_disabled()
     expect(page.get_by_role("button", name="Accept assignment 6")).to_be_disabled()
     expect(page.get_by_label("Select assignment 6")).to_be_disabled()
-    for _ in range(100):  # the three reviews reach the network (the page sends four at a time)
-        if len(held) == 3:
-            break
-        page.wait_for_timeout(20)
-    assert len(held) == 3
+    wait_for_routes(page, held, 3)  # the three reviews are sent at once (the page sends four at a time)
     for route in held:
         route.continue_()
     page.unroute("**/api/v1/assignments/*")

@@ -369,6 +369,10 @@ def test_an_expired_suite_offers_another(sqlite_web_server: WebServer, media: Me
     expect(page.locator("#page-status")).to_have_text("Sending your answers…")
     expect(page.locator("#suite-notice")).to_contain_text("Time is up: this suite expired", timeout=10_000)
     expect(page.locator("#suite-notice")).to_contain_text("answers were not sent")
+    for _ in range(100):  # the request reached the route (its handler runs when Playwright gets to it)
+        if held:
+            break
+        page.wait_for_timeout(20)
     with page.expect_event("requestfailed"):
         held.pop().abort()  # they never arrive: the suite stays ended, and says nothing more
     page.unroute("**/submit")
