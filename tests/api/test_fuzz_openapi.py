@@ -66,6 +66,8 @@ VALID_INPUT = {"image": "https://example.com/fuzz.png"}
 VALID_SUBMIT = {"solutions": [{"output_values": {"label": "cat"}}]}
 NOT_OWNED = frozenset({"/openapi.json", "/api/v1/requester", "/api/performer/v1/me",
                        "/api/performer/v1/pools"})
+OWN_PERFORMERS = "/api/v1/performers"
+STRANGER_PERFORMER = "stranger performer"
 
 @dataclass
 class Owned:
@@ -167,7 +169,11 @@ def sees_nothing(ctx: CheckContext, response: Response, case: Case[Any]) -> bool
     if response.status_code != 200 or case.operation.path in NOT_OWNED:
         return None
     body = response.json()
-    assert isinstance(body, dict) and body.get("items") == [], f"one who owns nothing saw {body!r:.300}"
+    assert isinstance(body, dict), f"one who owns nothing saw {body!r:.300}"
+    items = body.get("items")
+    if case.operation.path == OWN_PERFORMERS:  # the one account the stranger has: the performer it made
+        items = [item for item in items or [] if item.get("name") != STRANGER_PERFORMER]
+    assert items == [], f"one who owns nothing saw {body!r:.300}"
     return None
 
 
