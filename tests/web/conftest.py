@@ -162,6 +162,14 @@ def sign_in_performer(page: Page, server: WebServer, performer: Performer) -> No
     page.get_by_role("heading", name="Pools you can work in").wait_for()
 
 
+def hide_tab(page: Page, hidden: bool) -> None:
+    """What the browser does when the tab goes to the background (or comes back)."""
+    page.evaluate("""(hidden) => {
+        Object.defineProperty(document, "hidden", { value: hidden, configurable: true });
+        document.dispatchEvent(new Event("visibilitychange"));
+    }""", hidden)
+
+
 def assert_accessible(page: Page, what: str) -> None:
     """axe-core's checks on the page as it is now: no serious or critical violation.
 

@@ -32,6 +32,7 @@ from tests.web.conftest import (
     WebServer,
     assert_accessible,
     create_performer,
+    hide_tab,
     need_browser,
     sign_in,
 )
@@ -98,14 +99,6 @@ def saved(page: Page, button: str, folder: Path, *, timeout: float = 30_000) -> 
     path = folder / download.suggested_filename
     download.save_as(path)
     return path
-
-
-def hide_tab(page: Page, hidden: bool) -> None:
-    """What the browser does when the tab goes to the background (or comes back)."""
-    page.evaluate("""(hidden) => {
-        Object.defineProperty(document, "hidden", { value: hidden, configurable: true });
-        document.dispatchEvent(new Event("visibilitychange"));
-    }""", hidden)
 
 
 def wait_for_routes(page: Page, held: list[Route], count: int) -> None:

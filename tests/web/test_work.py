@@ -21,6 +21,7 @@ from tests.web.conftest import (
     WebServer,
     assert_accessible,
     create_performer,
+    hide_tab,
     need_browser,
     sign_in_performer,
 )
@@ -117,14 +118,6 @@ def close_every_open_pool(server: WebServer) -> None:
 
 def unique(name: str) -> str:
     return f"{name} {uuid.uuid4().hex[:6]}"
-
-
-def hide_tab(page: Page, hidden: bool) -> None:
-    """What the browser does when the tab goes to the background (or comes back)."""
-    page.evaluate("""(hidden) => {
-        Object.defineProperty(document, "hidden", { value: hidden, configurable: true });
-        document.dispatchEvent(new Event("visibilitychange"));
-    }""", hidden)
 
 
 def held_key(page: Page, key: str) -> bool:
