@@ -125,7 +125,7 @@ class WorkQueries(Statements):
         "SELECT status, count(*), count(DISTINCT performer_no), coalesce(sum(reward), 0) FROM assignments "
         "WHERE pool_id = ? GROUP BY status")
     SUBMITTED_SINCE: str = ("SELECT count(*) FROM assignments WHERE pool_id = ? AND submitted IS NOT NULL "
-                                "AND submitted >= ?")
+                            "AND submitted >= ?")
     ANALYTICS_WORKERS: str = "SELECT count(DISTINCT performer_no) FROM assignments WHERE pool_id = ?"
     ANALYTICS_SUBMITTERS: str = ("SELECT count(DISTINCT performer_no) FROM assignments WHERE pool_id = ? "
                                  "AND status IN ('SUBMITTED', 'ACCEPTED', 'REJECTED')")

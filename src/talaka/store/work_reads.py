@@ -10,7 +10,7 @@ from typing import Any
 
 import msgspec
 
-from talaka.core.assignments import AssignedTask, AssignmentRecord
+from talaka.core.assignments import STATUSES, AssignedTask, AssignmentRecord
 from talaka.core.performers import Profile
 from talaka.core.timefmt import now_text
 from talaka.store.dbapi import Connection, Dialect, slots
@@ -25,7 +25,6 @@ ASSIGNMENT_SEARCH_COLUMNS = {
     "submitted": "a.submitted", "accepted": "a.accepted", "rejected": "a.rejected", "skipped": "a.skipped",
     "expired": "a.expired"}
 Page = list[tuple[AssignmentRecord, list[AssignedTask]]]
-ASSIGNMENT_STATUSES = ("ACTIVE", "SUBMITTED", "ACCEPTED", "REJECTED", "SKIPPED", "EXPIRED")
 
 
 def performer_from_row(row: Sequence[Any]) -> PerformerRecord:
@@ -194,7 +193,7 @@ def pool_progress(conn: Connection, d: Dialect, pool_id: int, since: str) -> dic
     recent = int(conn.execute(d.w.SUBMITTED_SINCE, (pool_id, since)).fetchone()[0])
     return {
         "completion_percentage": found.percentage,
-        "assignments": {status: found.by_status.get(status, 0) for status in ASSIGNMENT_STATUSES},
+        "assignments": {status: found.by_status.get(status, 0) for status in STATUSES},
         "performers_at_work": found.performers_by_status.get("ACTIVE", 0),
         "estimated_assignments_count": _estimated_assignments(found.total_overlap, found.done, found.by_status),
         "submitted_since": since,

@@ -138,7 +138,6 @@ def analytics_schemas() -> dict[str, Schema]:
 
 
 def progress_schemas() -> dict[str, Schema]:
-    statuses = ("ACTIVE", "SUBMITTED", "ACCEPTED", "REJECTED", "SKIPPED", "EXPIRED")
     count = {"type": "integer", "minimum": 0}
     return {
         "PoolProgress": obj({
@@ -146,7 +145,7 @@ def progress_schemas() -> dict[str, Schema]:
             "last_close_reason": {"type": ["string", "null"]}, "now": TIMESTAMP,
             "window_seconds": {"type": "integer", "minimum": 1},
             "completion_percentage": {"type": "number", "minimum": 0, "maximum": 100},
-            "assignments": obj(dict.fromkeys(statuses, count), statuses, extra=False),
+            "assignments": obj(dict.fromkeys(STATUSES, count), STATUSES, extra=False),
             "performers_at_work": count, "estimated_assignments_count": {"type": "number", "minimum": 0},
             "submitted_since": TIMESTAMP, "submitted_recently": count},
             ("pool_id", "status", "now", "window_seconds", "completion_percentage", "assignments",
