@@ -107,41 +107,6 @@ def create_requester(name: str, database_url: str) -> None:
     click.echo(token)
 
 
-@requester.command("list")
-@DATABASE_OPTION
-def list_requesters(database_url: str) -> None:
-    """Every requester: name, id, state, and its tokens' labels (never the tokens)."""
-    found = with_store(database_url, lambda store: store.accounts("requester"))
-    _print_accounts(found, {account.key: f"(id {account.key})" for account in found})
-
-
-@requester.command("token")
-@click.argument("name")
-@_token_options
-def requester_token(name: str, rotate: bool, label: str, add: str | None, revoke: str | None,
-                    database_url: str) -> None:
-    """List NAME's tokens, or rotate, add or revoke one; a new token is the last line printed."""
-    _token_command("requester", name, rotate, label, add, revoke, database_url)
-
-
-@requester.command("disable")
-@click.argument("name")
-@DATABASE_OPTION
-def disable_requester(name: str, database_url: str) -> None:
-    """Refuse every token of NAME (its objects stay) until `enable`."""
-    _account_change(database_url, "set_disabled", "requester", name, True)
-    click.echo(f"Disabled requester {name!r}: its tokens are refused within a second.", err=True)
-
-
-@requester.command("enable")
-@click.argument("name")
-@DATABASE_OPTION
-def enable_requester(name: str, database_url: str) -> None:
-    """Accept NAME's live tokens again."""
-    _account_change(database_url, "set_disabled", "requester", name, False)
-    click.echo(f"Enabled requester {name!r}.", err=True)
-
-
 @click.group()
 def performer() -> None:
     """Manage performers (the accounts that take and do task suites), named by their ids."""
@@ -172,35 +137,43 @@ def create_performer(name: str, languages: str, country: str | None, adult_allow
     click.echo(token)
 
 
-@performer.command("list")
-@DATABASE_OPTION
-def list_performers(database_url: str) -> None:
-    """Every performer: id, state, and its tokens' labels (never the tokens)."""
-    _print_accounts(with_store(database_url, lambda store: store.accounts("performer")), {})
+def _add_account_commands(group: click.Group, kind: str, argument: str) -> None:
+    """`list`, `token`, `disable` and `enable`, which requesters and performers share; `argument`
+    names the account on the command line (a requester's name, a performer's id)."""
+    metavar = argument.upper()
+
+    @group.command("list")
+    @DATABASE_OPTION
+    def list_accounts(database_url: str) -> None:
+        found = with_store(database_url, lambda store: store.accounts(kind))
+        ids = {account.key: f"(id {account.key})" for account in found} if kind == "requester" else {}
+        _print_accounts(found, ids)
+
+    shown = argument.replace("_", " ")
+    list_accounts.help = f"Every {kind}: {shown}, state, and its tokens' labels (never the tokens)."
+
+    @group.command("token")
+    @click.argument(argument)
+    @_token_options
+    def token(rotate: bool, label: str, add: str | None, revoke: str | None, database_url: str,
+              **named: str) -> None:
+        _token_command(kind, named[argument], rotate, label, add, revoke, database_url)
+
+    token.help = f"List {metavar}'s tokens, or rotate, add or revoke one; a new token is the last line printed."
+
+    for command, disabled in (("disable", True), ("enable", False)):
+        @group.command(command)
+        @click.argument(argument)
+        @DATABASE_OPTION
+        def change(database_url: str, disabled: bool = disabled, **named: str) -> None:
+            _account_change(database_url, "set_disabled", kind, named[argument], disabled)
+            done = "Disabled" if disabled else "Enabled"
+            after = ": its tokens are refused within a second." if disabled else "."
+            click.echo(f"{done} {kind} {named[argument]!r}{after}", err=True)
+
+        change.help = (f"Refuse every token of {metavar} until `enable` (what it owns stays)." if disabled
+                       else f"Accept {metavar}'s live tokens again.")
 
 
-@performer.command("token")
-@click.argument("performer_id")
-@_token_options
-def performer_token(performer_id: str, rotate: bool, label: str, add: str | None, revoke: str | None,
-                    database_url: str) -> None:
-    """List PERFORMER_ID's tokens, or rotate, add or revoke one; a new token is the last line printed."""
-    _token_command("performer", performer_id, rotate, label, add, revoke, database_url)
-
-
-@performer.command("disable")
-@click.argument("performer_id")
-@DATABASE_OPTION
-def disable_performer(performer_id: str, database_url: str) -> None:
-    """Refuse every token of PERFORMER_ID until `enable`; its suites expire as usual."""
-    _account_change(database_url, "set_disabled", "performer", performer_id, True)
-    click.echo(f"Disabled performer {performer_id}: its tokens are refused within a second.", err=True)
-
-
-@performer.command("enable")
-@click.argument("performer_id")
-@DATABASE_OPTION
-def enable_performer(performer_id: str, database_url: str) -> None:
-    """Accept PERFORMER_ID's live tokens again."""
-    _account_change(database_url, "set_disabled", "performer", performer_id, False)
-    click.echo(f"Enabled performer {performer_id}.", err=True)
+_add_account_commands(requester, "requester", "name")
+_add_account_commands(performer, "performer", "performer_id")
