@@ -60,12 +60,14 @@ def _token_command(kind: str, name: str, rotate: bool, label: str, add: str | No
         raise click.UsageError(f"choose one of {', '.join(chosen)}")
     if revoke:
         _account_change(database_url, "revoke_token", kind, name, _label(revoke))
-        click.echo(f"Revoked the token {revoke!r} of {kind} {name!r}; servers refuse it within a second.", err=True)
+        click.echo(f"Revoked the token {revoke!r} of {kind} {name!r}; servers refuse it within a second.",
+                   err=True)
         return
     if rotate or add:
         token = new_token()
         target = _label(add or label)
-        _account_change(database_url, "add_token" if add else "rotate_token", kind, name, target, token_hash(token))
+        change = "add_token" if add else "rotate_token"
+        _account_change(database_url, change, kind, name, target, token_hash(token))
         done = "New token" if add else "Rotated: the old token stops working within a second. New token"
         click.echo(f"{done} for {kind} {name!r}, label {target!r}, shown only once:", err=True)
         click.echo(token)
@@ -159,7 +161,8 @@ def _add_account_commands(group: click.Group, kind: str, argument: str) -> None:
               **named: str) -> None:
         _token_command(kind, named[argument], rotate, label, add, revoke, database_url)
 
-    token.help = f"List {metavar}'s tokens, or rotate, add or revoke one; a new token is the last line printed."
+    token.help = (f"List {metavar}'s tokens, or rotate, add or revoke one; a new token is the last line "
+                  "printed.")
 
     for command, disabled in (("disable", True), ("enable", False)):
         @group.command(command)
