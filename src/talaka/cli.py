@@ -61,7 +61,7 @@ def _metrics_environment(token: str, open_to_all: bool, workers: int) -> None:
     if token:
         os.environ["TALAKA_METRICS_TOKEN"] = token
     elif open_to_all:
-        os.environ["TALAKA_METRICS"] = "open"
+        os.environ["TALAKA_METRICS_OPEN"] = "1"
     else:
         return
     if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):

@@ -37,8 +37,8 @@ class Settings:
     requests_per_minute: int = 100_000
     requests_per_day: int = 2_000_000
     sqlite_synchronous: str = "FULL"
-    metrics: str = "off"
-    """`open` serves /metrics without a token (a private network); see `metrics_token`."""
+    metrics_open: int = 0
+    """1 serves /metrics without a token (a private network); see `metrics_token`."""
     metrics_token: str = ""
     """When set, /metrics is served to requests bearing this token."""
 

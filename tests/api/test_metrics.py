@@ -80,6 +80,18 @@ def test_metrics_are_off_by_default(tmp_path: Path) -> None:
     assert "--metrics-token" in answer.json()["message"]
 
 
+def test_metrics_open_to_all(tmp_path: Path) -> None:
+    """`--metrics-open` (here through its environment variable) serves /metrics without a token."""
+    with fresh_database("sqlite", tmp_path) as database_url:
+        server = ServerProcess(database_url, tmp_path / "server.log", env={"TALAKA_METRICS_OPEN": "1"}).start()
+        try:
+            answer = httpx.get(server.url + "/metrics", timeout=10)
+        finally:
+            server.stop()
+    assert answer.status_code == 200
+    assert any(sample.name == "talaka_operations" for sample in samples(answer.text))
+
+
 def test_counters_follow_the_work(tmp_path: Path) -> None:
     env = {"TALAKA_METRICS_TOKEN": METRICS_TOKEN, "TALAKA_REQUESTS_PER_MINUTE": str(QUOTA)}
     with fresh_database("sqlite", tmp_path) as database_url:

@@ -1,7 +1,7 @@
 """`GET /metrics` in Prometheus's text format, off unless the operator turns it on.
 
 `--metrics-token TOKEN` (`TALAKA_METRICS_TOKEN`) serves it to scrapers that send
-`Authorization: Bearer TOKEN`; `--metrics-open` (`TALAKA_METRICS=open`) serves it to anyone who
+`Authorization: Bearer TOKEN`; `--metrics-open` (`TALAKA_METRICS_OPEN=1`) serves it to anyone who
 can reach the port, for a private network. Off, the path answers 404 as if it did not exist, so a
 public server does not reveal its traffic.
 """
@@ -18,8 +18,6 @@ from talaka import metrics
 from talaka.api.context import Api
 from talaka.core.errors import AuthenticationProblem, NotFoundProblem
 
-OPEN = "open"
-
 
 async def scrape(request: Request) -> Response:
     api: Api = request.app.state.api
@@ -30,7 +28,7 @@ async def scrape(request: Request) -> Response:
         if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), expected.encode()):
             raise AuthenticationProblem("GET /metrics needs the metrics token: send 'Authorization: Bearer "
                                         "<token>' with the token the server was started with (--metrics-token)")
-    elif api.settings.metrics != OPEN:
+    elif not api.settings.metrics_open:
         raise NotFoundProblem("Metrics are off: start the server with --metrics-token TOKEN (or --metrics-open "
                               "on a private network) to serve /metrics")
     counts = await api.store.unfinished_operations()
