@@ -6,7 +6,7 @@
 A real `talaka serve` on a fresh database gets the load of `tests/ops/test_load.py`: `--uploaders`
 clients sending async creates of 10,000 tasks one after another, and `--readers` clients paging
 through the pool as toloka-kit does. Meanwhile a monitor polls `/health` and `/ready` in turn, 20
-times a second each, on its own keep-alive connection, and records how long each answer took. It
+times a second each, on its own keep-alive connection with a lean client, and records how long each answer took. It
 reports p50, p99 and the maximum of both, with the same figures measured on the idle server
 first, and the load's own throughput so that a run that did not load the server shows itself.
 Each client process is separate from the server's, and all of them share the machine's cores.
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import http.client
 import multiprocessing
 import statistics
 import sys
@@ -28,7 +29,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.support.api import IMAGE_PROJECT  # noqa: E402 (the repository's root is on the path now)
+from tests.support.api import make_pool  # noqa: E402 (the repository's root is on the path now)
 from tests.support.databases import temporary_postgres  # noqa: E402
 from tests.support.server import ServerProcess  # noqa: E402
 
@@ -42,16 +43,24 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-async def monitor(url: str, until: float) -> dict[str, list[float]]:
+def monitor(url: str, until: float) -> dict[str, list[float]]:
+    """Poll as a load balancer does: one keep-alive connection and a lean client (`http.client`),
+    so that the figures are the server's and the network's, not an HTTP library's."""
     timings: dict[str, list[float]] = {"/health": [], "/ready": []}
-    async with httpx.AsyncClient(base_url=url, timeout=10) as http:
+    address = httpx.URL(url)
+    connection = http.client.HTTPConnection(address.host, address.port, timeout=10)
+    try:
         while time.monotonic() < until:
             for path, seen in timings.items():
                 started = time.perf_counter()
-                answer = await http.get(path)
+                connection.request("GET", path)
+                answer = connection.getresponse()
+                body = answer.read()
                 seen.append((time.perf_counter() - started) * 1000)
-                assert answer.status_code == 200, answer.text
-            await asyncio.sleep(1 / POLL_HZ)
+                assert answer.status == 200, body
+            time.sleep(1 / POLL_HZ)
+    finally:
+        connection.close()
     return timings
 
 
@@ -65,7 +74,7 @@ async def uploader(url: str, token: str, pool_id: str, number: int, until: float
             answer = await api.post("/tasks", json=tasks, params={
                 "operation_id": str(uuid.uuid4()), "async_mode": "true", "allow_defaults": "true"})
             if answer.status_code == 202:
-                counts["tasks"] += TASKS_PER_REQUEST
+                counts["tasks"] += answer.json()["details"].get("created_count", 0)
             batch += 1
 
 
@@ -86,7 +95,7 @@ async def load(url: str, token: str, pool_id: str, seconds: float, uploaders: in
     clients = [uploader(url, token, pool_id, n, until, counts) for n in range(uploaders)]
     clients += [reader(url, token, pool_id, until, counts) for _ in range(readers)]
     await asyncio.gather(*clients)
-    print(f"load: {counts['tasks'] / seconds:,.0f} tasks/s accepted, {counts['reads'] / seconds:,.0f} pages/s read")
+    print(f"load: {counts['tasks'] / seconds:,.0f} tasks/s created, {counts['reads'] / seconds:,.0f} pages/s read")
 
 
 def load_process(*args: object) -> None:
@@ -95,14 +104,13 @@ def load_process(*args: object) -> None:
 
 def run(url: str, token: str, seconds: float, uploaders: int, readers: int) -> None:
     """The monitor in this process, the load in another, so neither's client work delays the other."""
-    idle = asyncio.run(monitor(url, time.monotonic() + min(10.0, seconds / 3)))
+    idle = monitor(url, time.monotonic() + min(10.0, seconds / 3))
     with httpx.Client(base_url=url + "/api/v1", headers={"Authorization": f"OAuth {token}"}, timeout=60) as api:
-        project = api.post("/projects", json=IMAGE_PROJECT).json()
-        pool_id = api.post("/pools", json={"project_id": project["id"], "private_name": "load"}).json()["id"]
+        pool_id = make_pool(api)
     worker = multiprocessing.Process(target=load_process, args=(url, token, pool_id, seconds, uploaders, readers))
     worker.start()
     time.sleep(2)  # let the load build up
-    busy = asyncio.run(monitor(url, time.monotonic() + seconds - 2))
+    busy = monitor(url, time.monotonic() + seconds - 2)
     worker.join()
     print(f"{'':10} {'idle p50':>9} {'idle p99':>9} {'busy p50':>9} {'busy p99':>9} {'busy max':>9} {'polls':>6}")
     for path in ("/health", "/ready"):
