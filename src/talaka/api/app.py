@@ -186,4 +186,5 @@ def create_app(store: Store, settings: Settings) -> ASGIApp:
         lifespan=lifespan)
     app.router.redirect_slashes = False
     app.state.api = api
+    app.state.readiness = health.Readiness(store)
     return RequestIds(app)

@@ -7,6 +7,9 @@ A schema behind the code (a database restored from an older backup under a runni
 ready. A schema ahead of it is ready, with `upgrade_pending`: migrations only add tables, columns
 and indexes, so the old release keeps working while a rolling upgrade restarts processes one by one
 (`docs/operations.md`); marking it not ready would take every old process out at once.
+
+Both stay fast on a busy server: `/ready`'s query runs on the store's probe lane (its own thread
+and connection), and polls that arrive while a check runs share its answer.
 """
 
 from __future__ import annotations
@@ -19,8 +22,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from talaka.api.context import Api
 from talaka.api.http import json_bytes
+from talaka.store.base import Store
 
 READY_TIMEOUT_SECONDS = 2.0
 NO_STORE = {"Cache-Control": "no-store"}
@@ -31,10 +34,31 @@ async def health(request: Request) -> Response:
     return json_bytes(b'{"status":"ok"}', headers=NO_STORE)
 
 
+class Readiness:
+    """One readiness query at a time per process: a flood of polls, or a database that hangs,
+    never piles queries up; each poll still waits at most `READY_TIMEOUT_SECONDS`."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._running: asyncio.Future[tuple[int, int]] | None = None
+
+    async def versions(self) -> tuple[int, int]:
+        if self._running is None or self._running.done():
+            self._running = asyncio.ensure_future(self.store.schema_versions())
+            self._running.add_done_callback(_retrieve)
+        return await asyncio.wait_for(asyncio.shield(self._running), READY_TIMEOUT_SECONDS)
+
+
+def _retrieve(done: asyncio.Future[tuple[int, int]]) -> None:
+    """Mark the outcome seen: a check every poll gave up on must not log as never retrieved."""
+    if not done.cancelled():
+        done.exception()
+
+
 async def ready(request: Request) -> Response:
-    api: Api = request.app.state.api
+    readiness: Readiness = request.app.state.readiness
     try:
-        database, expected = await asyncio.wait_for(api.store.schema_versions(), READY_TIMEOUT_SECONDS)
+        database, expected = await readiness.versions()
     except TimeoutError:
         return _not_ready("database_unreachable",
                           f"The database did not answer within {READY_TIMEOUT_SECONDS:g} s")

@@ -62,6 +62,7 @@ class Engine(Protocol):
     def close(self) -> None: ...
     def read(self, function: Callable[..., T], *args: Any) -> Awaitable[T]: ...
     def write(self, function: Callable[..., T], *args: Any) -> Awaitable[T]: ...
+    def probe(self, function: Callable[..., T], *args: Any) -> Awaitable[T]: ...
 
 
 class TimedEngine:
@@ -81,6 +82,9 @@ class TimedEngine:
 
     def write(self, function: Callable[..., T], *args: Any) -> Awaitable[T]:
         return timed("write", self.inner.write(function, *args))
+
+    def probe(self, function: Callable[..., T], *args: Any) -> Awaitable[T]:
+        return self.inner.probe(function, *args)  # readiness checks are not the database time of requests
 
 
 def fetch_one(conn: Connection, sql: str, params: Sequence[Any]) -> Any:

@@ -27,6 +27,7 @@ log = logging.getLogger("talaka.store")
 T = TypeVar("T")
 MIGRATION_LOCK = 0x7A1A_4A
 RETRIES = 5
+PROBE_CONNECT_SECONDS = 2
 
 
 class JsonText(bytes):
@@ -79,6 +80,8 @@ class Engine:
         self.pool = ConnectionPool(url, min_size=1, max_size=connections, open=False, configure=configure,
                                    name="talaka")
         self.executor = ThreadPoolExecutor(connections, thread_name_prefix="talaka-postgres")
+        self._prober = ThreadPoolExecutor(1, thread_name_prefix="talaka-postgres-probe")
+        self._probe_connection: psycopg.Connection[Any] | None = None
 
     def start(self) -> None:
         self.pool.open(wait=True, timeout=30)
@@ -87,12 +90,30 @@ class Engine:
 
     def close(self) -> None:
         self.executor.shutdown(wait=True)
+        self._prober.shutdown(wait=True)
+        if self._probe_connection is not None:
+            self._probe_connection.close()
         self.pool.close()
 
     async def read(self, function: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self.executor, self._run, function, args)
 
     write = read
+
+    async def probe(self, function: Callable[..., T], *args: Any) -> T:
+        """A read on a connection of its own, outside the pool, for readiness checks: with every
+        pooled connection busy a healthy server would otherwise look down to its load balancer."""
+        return await asyncio.get_running_loop().run_in_executor(self._prober, self._probe, function, args)
+
+    def _probe(self, function: Callable[..., T], args: tuple[Any, ...]) -> T:
+        conn = self._probe_connection
+        if conn is None or conn.closed or conn.broken:
+            conn = self._probe_connection = psycopg.connect(self.url, autocommit=True, connect_timeout=PROBE_CONNECT_SECONDS)
+        try:
+            return function(conn, *args)
+        except psycopg.Error:
+            conn.close()  # a fresh connection next time: this one may be half broken
+            raise
 
     def _run(self, function: Callable[..., T], args: tuple[Any, ...]) -> T:
         for attempt in range(RETRIES):

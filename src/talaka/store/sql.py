@@ -87,8 +87,9 @@ class SqlStore(WorkStore, UserStore, TrainingStore, AggregationStore, AccountSto
 
     async def schema_versions(self) -> tuple[int, int]:
         """`(the database's schema version, the version this code expects)`; a query, so it fails
-        when the database cannot be reached."""
-        row = await self.engine.read(fetch_one, self.q.SCHEMA_VERSION, ())
+        when the database cannot be reached. It runs on the engine's probe lane, never queued
+        behind the requests it is asked about."""
+        row = await self.engine.probe(fetch_one, self.q.SCHEMA_VERSION, ())
         return int(row[0]), latest_version(self.d.name)
 
     async def unfinished_operations(self) -> dict[str, int]:

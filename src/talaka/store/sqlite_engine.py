@@ -95,6 +95,7 @@ class Engine:
         self._thread = threading.Thread(target=self._write_loop, name="talaka-sqlite-writer", daemon=True)
         self._local = threading.local()
         self._readers = ThreadPoolExecutor(readers, thread_name_prefix="talaka-sqlite-reader")
+        self._prober = ThreadPoolExecutor(1, thread_name_prefix="talaka-sqlite-probe")
         self._reader_connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
 
@@ -106,6 +107,7 @@ class Engine:
             self._jobs.put(None)
             self._thread.join()
         self._readers.shutdown(wait=True)
+        self._prober.shutdown(wait=True)
         for conn in self._reader_connections:
             conn.close()
         self.writer.close()
@@ -119,6 +121,12 @@ class Engine:
     async def read(self, function: Callable[..., T], *args: Any) -> T:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._readers, self._read, function, args)
+
+    async def probe(self, function: Callable[..., T], *args: Any) -> T:
+        """A read on its own thread and connection, for readiness checks: a queue of page reads
+        in front of it would make a busy server look down to its load balancer."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._prober, self._read, function, args)
 
     def _read(self, function: Callable[..., T], args: tuple[Any, ...]) -> T:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
