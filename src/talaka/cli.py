@@ -7,6 +7,9 @@ import atexit
 import logging
 import os
 import shutil
+import socket
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -70,6 +73,23 @@ def _metrics_environment(token: str, open_to_all: bool, workers: int) -> None:
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
 
 
+def _start_health_port(host: str, port: int, log_level: str) -> None:
+    """Bind the health port here, so that a port in use stops `serve` with a clear error, and hand
+    the socket to the health process (`talaka.api.health_port`), which leaves when this one does."""
+    try:
+        listening = socket.create_server((host, port))
+    except OSError as error:
+        raise click.ClickException(f"Cannot listen on {host}:{port} for --health-port: {error.strerror}") from None
+    folder = tempfile.mkdtemp(prefix="talaka-heartbeat-")
+    atexit.register(shutil.rmtree, folder, True)
+    os.environ["TALAKA_HEARTBEAT_DIR"] = folder
+    process = subprocess.Popen([sys.executable, "-m", "talaka.api.health_port", "--fd", str(listening.fileno()),
+                                "--parent", str(os.getpid()), "--log-level", log_level],
+                               pass_fds=[listening.fileno()])
+    listening.close()
+    atexit.register(process.terminate)
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on")
@@ -82,8 +102,11 @@ def _metrics_environment(token: str, open_to_all: bool, workers: int) -> None:
               help="Serve /metrics to scrapers sending 'Authorization: Bearer TOKEN' (env TALAKA_METRICS_TOKEN)")
 @click.option("--metrics-open", is_flag=True, envvar="TALAKA_METRICS_OPEN",
               help="Serve /metrics without a token: only on a private network (env TALAKA_METRICS_OPEN=1)")
+@click.option("--health-port", envvar="TALAKA_HEALTH_PORT", type=click.IntRange(1, 65535), metavar="PORT",
+              help="Also answer /health and /ready on PORT, from a process that no load slows down "
+                   "(env TALAKA_HEALTH_PORT)")
 def serve(host: str, port: int, workers: int, database_url: str, log_level: str, log_format: str,
-          metrics_token: str, metrics_open: bool) -> None:
+          metrics_token: str, metrics_open: bool, health_port: int | None) -> None:
     """Serve the API (HTTP/1.1) until interrupted; also runs background operations."""
     import uvicorn
 
@@ -96,6 +119,8 @@ def serve(host: str, port: int, workers: int, database_url: str, log_level: str,
         click.echo(token)
         setup_log.info("Use it as: curl -H 'Authorization: OAuth <token>' http://%s:%d/api/v1/requester", host, port)
     os.environ["TALAKA_DATABASE_URL"] = database_url
+    if health_port is not None:
+        _start_health_port(host, health_port, log_level)
     uvicorn.run("talaka.api.app:app_from_env", factory=True, host=host, port=port, workers=workers,
                 loop="uvloop", http="httptools", access_log=False, log_level=log_level, log_config=log_config,
                 lifespan="on",

@@ -41,6 +41,10 @@ class Settings:
     """1 serves /metrics without a token (a private network); see `metrics_token`."""
     metrics_token: str = ""
     """When set, /metrics is served to requests bearing this token."""
+    heartbeat_dir: str = ""
+    """Set by `talaka serve --health-port`: where each server process touches its heartbeat file."""
+    health_stall_seconds: int = 10
+    """The health port's `/health` fails once a server process's heartbeat is this old."""
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:

@@ -51,6 +51,8 @@ class ServerProcess:
     log_level: str = "warning"
     workers: int = 1
     port: int = field(default_factory=free_port)
+    health_port: int | None = None
+    """Also serve the health port (`--health-port`) here."""
     token: str = ""
     process: subprocess.Popen[bytes] | None = None
 
@@ -61,6 +63,8 @@ class ServerProcess:
     def start(self) -> ServerProcess:
         command = [sys.executable, "-m", "talaka", "serve", "--port", str(self.port),
                    "--database", self.database_url, "--log-level", self.log_level, "--workers", str(self.workers)]
+        if self.health_port is not None:
+            command += ["--health-port", str(self.health_port)]
         output = self.log_path.with_suffix(".out")
         with self.log_path.open("ab") as log, output.open("wb") as out:
             self.process = subprocess.Popen(command, stdout=out, stderr=log, env={**os.environ, **self.env})

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -38,6 +40,7 @@ from talaka.api import (
     user_skills,
 )
 from talaka.api.context import Api
+from talaka.api.health_port import beat
 from talaka.api.performer import routes as performer_routes
 from talaka.config import Settings
 from talaka.core.errors import TalakaProblem
@@ -165,9 +168,12 @@ def create_app(store: Store, settings: Settings) -> ASGIApp:
         if settings.run_operations:
             await runner.start()
             await sweeper.start()
+        heartbeat = asyncio.ensure_future(beat(Path(settings.heartbeat_dir))) if settings.heartbeat_dir else None
         try:
             yield
         finally:
+            if heartbeat is not None:
+                heartbeat.cancel()
             await sweeper.stop()
             await runner.stop()
             executor.shutdown(wait=True)

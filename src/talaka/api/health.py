@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Protocol
 
 import msgspec
 from starlette.requests import Request
@@ -23,7 +24,6 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from talaka.api.http import json_bytes
-from talaka.store.base import Store
 
 READY_TIMEOUT_SECONDS = 2.0
 NO_STORE = {"Cache-Control": "no-store"}
@@ -34,17 +34,21 @@ async def health(request: Request) -> Response:
     return json_bytes(b'{"status":"ok"}', headers=NO_STORE)
 
 
+class SchemaSource(Protocol):
+    async def schema_versions(self) -> tuple[int, int]: ...
+
+
 class Readiness:
     """One readiness query at a time per process: a flood of polls, or a database that hangs,
     never piles queries up; each poll still waits at most `READY_TIMEOUT_SECONDS`."""
 
-    def __init__(self, store: Store) -> None:
-        self.store = store
+    def __init__(self, source: SchemaSource) -> None:
+        self.source = source
         self._running: asyncio.Future[tuple[int, int]] | None = None
 
     async def versions(self) -> tuple[int, int]:
         if self._running is None or self._running.done():
-            self._running = asyncio.ensure_future(self.store.schema_versions())
+            self._running = asyncio.ensure_future(self.source.schema_versions())
             self._running.add_done_callback(_retrieve)
         return await asyncio.wait_for(asyncio.shield(self._running), READY_TIMEOUT_SECONDS)
 

@@ -74,6 +74,29 @@ def migrate(conn: psycopg.Connection[Any]) -> int:
     return current
 
 
+class ProbeConnection:
+    """One autocommit connection for checks, opened on first use and again after any error, so a
+    database that comes back is seen at the next check. Not thread-safe: one thread uses it."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._conn: psycopg.Connection[Any] | None = None
+
+    def run(self, function: Callable[..., T], args: tuple[Any, ...]) -> T:
+        conn = self._conn
+        if conn is None or conn.closed or conn.broken:
+            conn = self._conn = psycopg.connect(self.url, autocommit=True, connect_timeout=PROBE_CONNECT_SECONDS)
+        try:
+            return function(conn, *args)
+        except psycopg.Error:
+            conn.close()  # a fresh connection next time: this one may be half broken
+            raise
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+
+
 class Engine:
     def __init__(self, url: str, *, connections: int = 8) -> None:
         self.url = url
@@ -81,7 +104,7 @@ class Engine:
                                    name="talaka")
         self.executor = ThreadPoolExecutor(connections, thread_name_prefix="talaka-postgres")
         self._prober = ThreadPoolExecutor(1, thread_name_prefix="talaka-postgres-probe")
-        self._probe_connection: psycopg.Connection[Any] | None = None
+        self._probe_connection = ProbeConnection(url)
 
     def start(self) -> None:
         self.pool.open(wait=True, timeout=30)
@@ -91,8 +114,7 @@ class Engine:
     def close(self) -> None:
         self.executor.shutdown(wait=True)
         self._prober.shutdown(wait=True)
-        if self._probe_connection is not None:
-            self._probe_connection.close()
+        self._probe_connection.close()
         self.pool.close()
 
     async def read(self, function: Callable[..., T], *args: Any) -> T:
@@ -103,17 +125,8 @@ class Engine:
     async def probe(self, function: Callable[..., T], *args: Any) -> T:
         """A read on a connection of its own, outside the pool, for readiness checks: with every
         pooled connection busy a healthy server would otherwise look down to its load balancer."""
-        return await asyncio.get_running_loop().run_in_executor(self._prober, self._probe, function, args)
-
-    def _probe(self, function: Callable[..., T], args: tuple[Any, ...]) -> T:
-        conn = self._probe_connection
-        if conn is None or conn.closed or conn.broken:
-            conn = self._probe_connection = psycopg.connect(self.url, autocommit=True, connect_timeout=PROBE_CONNECT_SECONDS)
-        try:
-            return function(conn, *args)
-        except psycopg.Error:
-            conn.close()  # a fresh connection next time: this one may be half broken
-            raise
+        return await asyncio.get_running_loop().run_in_executor(self._prober, self._probe_connection.run,
+                                                                function, args)
 
     def _run(self, function: Callable[..., T], args: tuple[Any, ...]) -> T:
         for attempt in range(RETRIES):

@@ -1,0 +1,171 @@
+"""The health port: `/health` and `/ready` answered by a process of their own.
+
+`talaka serve --health-port P` starts this process beside the server. Inside a server process
+the two endpoints share one interpreter lock with the requests: when uploads and page reads keep
+every thread busy, a poll waits for its turn like any request, for tens to hundreds of
+milliseconds (`docs/performance.md`, "Health checks under load"). Here nothing else runs, so a
+load balancer's poll is answered in about a millisecond however hard the server works.
+
+What the answers mean does not change. `/health` is 200 while every server process's event loop
+turns: each one touches a heartbeat file twice a second (`beat`), and a process whose file is
+older than `TALAKA_HEALTH_STALL_SECONDS` (10 unless set) makes it 503 `stalled`; so a hung
+server is reported, and a merely busy one is not. `/ready` runs the same check as the server's,
+on a database connection of this process.
+
+The process exits when the `talaka serve` process that started it is gone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, TypeVar
+
+import msgspec
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from talaka.api import health
+from talaka.api.http import json_bytes
+from talaka.config import Settings
+from talaka.store.dbapi import fetch_one
+from talaka.store.queries import Queries
+from talaka.store.schema import latest_version
+
+HEARTBEAT_SECONDS = 0.5
+PARENT_CHECK_SECONDS = 1.0
+T = TypeVar("T")
+
+
+async def beat(folder: Path) -> None:
+    """Run in every server process: touch `folder/<pid>` while the event loop turns."""
+    path = folder / str(os.getpid())
+    path.touch()
+    try:
+        while True:
+            os.utime(path)
+            await asyncio.sleep(HEARTBEAT_SECONDS)
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def heartbeat_ages(folder: Path) -> dict[int, float]:
+    """Seconds since each living server process's last heartbeat; files of dead ones are removed."""
+    now = time.time()
+    ages = {}
+    for path in folder.iterdir():
+        if not path.name.isdigit():
+            continue
+        pid = int(path.name)
+        try:
+            os.kill(pid, 0)
+            ages[pid] = now - path.stat().st_mtime
+        except ProcessLookupError:
+            path.unlink(missing_ok=True)  # a worker that died without cleaning up
+        except FileNotFoundError:
+            continue  # it stopped between the listing and the stat
+    return ages
+
+
+class SchemaProbe:
+    """The database's schema version, read on a connection of this process (no pool, no migration)."""
+
+    def __init__(self, database_url: str) -> None:
+        self.database_url = database_url
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix="talaka-health-probe")
+        self._run = self._runner(database_url)
+
+    def _runner(self, database_url: str) -> Callable[[Callable[..., Any], tuple[Any, ...]], Any]:
+        if database_url.startswith("sqlite:///"):
+            from talaka.store.sqlite_engine import connect
+
+            path = database_url.removeprefix("sqlite:///")
+            conns: list[Any] = []
+
+            def on_sqlite(function: Callable[..., Any], args: tuple[Any, ...]) -> Any:
+                if not conns:
+                    conns.append(connect(path, readonly=True))
+                return function(conns[0], *args)
+
+            return on_sqlite
+        from talaka.store.postgres_engine import ProbeConnection
+
+        return ProbeConnection(database_url).run
+
+    async def schema_versions(self) -> tuple[int, int]:
+        loop = asyncio.get_running_loop()
+        row = await loop.run_in_executor(self._thread, self._run, fetch_one, (Queries.SCHEMA_VERSION, ()))
+        dialect = "sqlite" if self.database_url.startswith("sqlite") else "postgres"
+        return int(row[0]), latest_version(dialect)
+
+
+def liveness(folder: Path, stall_seconds: float) -> Callable[[Request], Any]:
+    async def alive(request: Request) -> Response:
+        ages = heartbeat_ages(folder)
+        if not ages:
+            return _unhealthy("starting", "No server process has started yet (or every one has stopped)")
+        stalled = {pid: age for pid, age in ages.items() if age > stall_seconds}
+        if stalled:
+            pid, age = max(stalled.items(), key=lambda item: item[1])
+            return _unhealthy("stalled", f"Server process {pid} has not turned its event loop for {age:.1f} s "
+                              f"(the limit is {stall_seconds:g} s): restart it", stalled=sorted(stalled))
+        return json_bytes(msgspec.json.encode({"status": "ok", "processes": len(ages)}), headers=health.NO_STORE)
+
+    return alive
+
+
+def _unhealthy(status: str, message: str, **more: object) -> Response:
+    return json_bytes(msgspec.json.encode({"status": status, "message": message, **more}), 503,
+                      headers=health.NO_STORE)
+
+
+def health_app(database_url: str, folder: Path, stall_seconds: float) -> Starlette:
+    app = Starlette(routes=[Route("/health", liveness(folder, stall_seconds), methods=["GET", "HEAD"]),
+                            Route("/ready", health.ready, methods=["GET", "HEAD"])])
+    app.state.readiness = health.Readiness(SchemaProbe(database_url))
+    return app
+
+
+async def _serve(args: argparse.Namespace) -> None:
+    import uvicorn
+
+    from talaka.logs import configure_logging
+
+    settings = Settings.from_env()
+    app = health_app(settings.database_url, Path(settings.heartbeat_dir), settings.health_stall_seconds)
+    config = uvicorn.Config(app, fd=args.fd, http="httptools", access_log=False,
+                            log_config=configure_logging(args.log_level), log_level=args.log_level,
+                            lifespan="off")
+    server = uvicorn.Server(config)
+
+    async def watch_parent() -> None:
+        while os.getppid() == args.parent:
+            await asyncio.sleep(PARENT_CHECK_SECONDS)
+        server.should_exit = True
+
+    watcher = asyncio.ensure_future(watch_parent())
+    try:
+        await server.serve()
+    finally:
+        watcher.cancel()
+        shutil.rmtree(settings.heartbeat_dir, ignore_errors=True)  # a killed serve could not
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="The health port of `talaka serve` (started by it)")
+    parser.add_argument("--fd", type=int, required=True, help="the listening socket, bound by talaka serve")
+    parser.add_argument("--parent", type=int, required=True, help="the pid of talaka serve")
+    parser.add_argument("--log-level", default="warning")
+    asyncio.run(_serve(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    main()

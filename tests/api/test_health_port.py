@@ -1,0 +1,94 @@
+"""`talaka serve --health-port`: `/health` and `/ready` from a process of their own.
+
+`/health` there follows the server processes' heartbeats: a stopped (SIGSTOP) server process
+turns it 503 `stalled` naming the process, and it recovers when the process runs again; `/ready`
+reads the schema on its own connection; the health process leaves with the server; a health port
+in use stops `serve` with a message that says so.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from talaka.store.schema import latest_version
+from tests.api.test_health import change_schema, wait_for
+from tests.support.databases import fresh_database
+from tests.support.server import ServerProcess, free_port
+
+STALL_SECONDS = 2
+SCHEMA = latest_version("sqlite")
+
+
+def server_processes(parent: int) -> list[int]:
+    """The uvicorn worker processes under `talaka serve` (not its health process, nor
+    multiprocessing's resource tracker)."""
+    children = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
+    return [int(pid) for pid in children if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+
+
+def refused(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return False
+    except OSError:
+        return True
+
+
+@pytest.mark.parametrize(("backend", "workers"), [("sqlite", 1), ("postgres", 2)])
+def test_health_port_follows_the_server(backend: str, workers: int, tmp_path: Path) -> None:
+    health_port = free_port()
+    with fresh_database(backend, tmp_path) as database_url:
+        server = ServerProcess(database_url, tmp_path / "server.log", workers=workers, health_port=health_port,
+                               env={"TALAKA_HEALTH_STALL_SECONDS": str(STALL_SECONDS)}).start()
+        assert server.process is not None
+        try:
+            with httpx.Client(base_url=f"http://127.0.0.1:{health_port}", timeout=10) as http:
+                deadline = time.monotonic() + 15  # workers start one after another
+                while (ok := http.get("/health")).json().get("processes") != workers and time.monotonic() < deadline:
+                    time.sleep(0.1)
+                assert (ok.status_code, ok.json()) == (200, {"status": "ok", "processes": workers})
+                assert ok.headers["cache-control"] == "no-store"
+                ready = http.get("/ready")
+                assert (ready.status_code, ready.json()) == (200, {"status": "ready", "schema_version": SCHEMA})
+
+                pid = server_processes(server.process.pid)[0] if workers > 1 else server.process.pid
+                os.kill(pid, signal.SIGSTOP)
+                try:
+                    stalled = wait_for(lambda: http.get("/health"), 503, seconds=STALL_SECONDS + 10)
+                    assert stalled.status_code == 503
+                    assert stalled.json()["status"] == "stalled" and stalled.json()["stalled"] == [pid]
+                    assert str(pid) in stalled.json()["message"] and "restart" in stalled.json()["message"]
+                    assert http.get("/ready").status_code == 200, "the database is fine while a process hangs"
+                finally:
+                    os.kill(pid, signal.SIGCONT)
+                assert wait_for(lambda: http.get("/health"), 200).status_code == 200
+
+                change_schema(database_url, f"DELETE FROM schema_version WHERE version = {SCHEMA}")
+                behind = http.get("/ready")
+                assert (behind.status_code, behind.json()["status"]) == (503, "schema_behind")
+                change_schema(database_url, f"INSERT INTO schema_version (version) VALUES ({SCHEMA})")
+                assert http.get("/ready").status_code == 200
+            with httpx.Client(base_url=server.url, timeout=10) as main_port:
+                assert main_port.get("/health").json() == {"status": "ok"}
+        finally:
+            server.kill()
+        deadline = time.monotonic() + 10
+        while not refused(health_port) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert refused(health_port), "the health process outlived the server it answers for"
+
+
+def test_a_health_port_in_use_stops_serve(tmp_path: Path) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        server = ServerProcess(f"sqlite:///{tmp_path / 'talaka.db'}", tmp_path / "server.log", health_port=port)
+        with pytest.raises(RuntimeError, match="server exited"):
+            server.start()
+    assert f"Cannot listen on 127.0.0.1:{port} for --health-port" in server.log_path.read_text()
