@@ -55,7 +55,7 @@ def test_health_port_follows_the_server(backend: str, workers: int, tmp_path: Pa
                     time.sleep(0.1)
                 assert (ok.status_code, ok.json()) == (200, {"status": "ok", "processes": workers})
                 assert ok.headers["cache-control"] == "no-store"
-                ready = http.get("/ready")
+                ready = wait_for(lambda: http.get("/ready"), 200)
                 assert (ready.status_code, ready.json()) == (200, {"status": "ready", "schema_version": SCHEMA})
 
                 pid = server_processes(server.process.pid)[0] if workers > 1 else server.process.pid
@@ -71,10 +71,10 @@ def test_health_port_follows_the_server(backend: str, workers: int, tmp_path: Pa
                 assert wait_for(lambda: http.get("/health"), 200).status_code == 200
 
                 change_schema(database_url, f"DELETE FROM schema_version WHERE version = {SCHEMA}")
-                behind = http.get("/ready")
+                behind = wait_for(lambda: http.get("/ready"), 503, seconds=5)  # checked twice a second
                 assert (behind.status_code, behind.json()["status"]) == (503, "schema_behind")
                 change_schema(database_url, f"INSERT INTO schema_version (version) VALUES ({SCHEMA})")
-                assert http.get("/ready").status_code == 200
+                assert wait_for(lambda: http.get("/ready"), 200, seconds=5).status_code == 200
             with httpx.Client(base_url=server.url, timeout=10) as main_port:
                 assert main_port.get("/health").json() == {"status": "ok"}
         finally:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable
 from typing import Protocol
 
 import msgspec
@@ -61,8 +62,13 @@ def _retrieve(done: asyncio.Future[tuple[int, int]]) -> None:
 
 async def ready(request: Request) -> Response:
     readiness: Readiness = request.app.state.readiness
+    return await readiness_answer(readiness.versions())
+
+
+async def readiness_answer(versions: Awaitable[tuple[int, int]]) -> Response:
+    """`/ready`'s answer once the schema check `versions` ends: in time, late, or failed."""
     try:
-        database, expected = await readiness.versions()
+        database, expected = await versions
     except TimeoutError:
         return _not_ready("database_unreachable",
                           f"The database did not answer within {READY_TIMEOUT_SECONDS:g} s")

@@ -9,8 +9,10 @@ load balancer's poll is answered in about a millisecond however hard the server 
 What the answers mean does not change. `/health` is 200 while every server process's event loop
 turns: each one touches a heartbeat file twice a second (`beat`), and a process whose file is
 older than `TALAKA_HEALTH_STALL_SECONDS` (10 unless set) makes it 503 `stalled`; so a hung
-server is reported, and a merely busy one is not. `/ready` runs the same check as the server's,
-on a database connection of this process.
+server is reported, and a merely busy one is not. `/ready` runs the server's check on a database
+connection of this process, twice a second on its own schedule (`ReadinessWatch`), and a poll
+gets the latest answer: polls never wait for the database, and a database that stops answering
+is reported once its last answer is older than the check's timeout.
 
 The process exits when the `talaka serve` process that started it is gone.
 """
@@ -21,6 +23,7 @@ import argparse
 import asyncio
 import os
 import shutil
+import socket
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -28,6 +31,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import msgspec
+import uvloop
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -42,6 +46,9 @@ from talaka.store.schema import latest_version
 
 HEARTBEAT_SECONDS = 0.5
 PARENT_CHECK_SECONDS = 1.0
+READY_REFRESH_SECONDS = 0.5
+NICENESS = -10
+"""Asked for, where allowed: on cores the server keeps busy, a poll otherwise waits its turn for one."""
 T = TypeVar("T")
 
 
@@ -107,6 +114,30 @@ class SchemaProbe:
         return int(row[0]), latest_version(dialect)
 
 
+class ReadinessWatch:
+    """The latest `/ready` answer, refreshed every `READY_REFRESH_SECONDS`."""
+
+    def __init__(self, source: health.SchemaSource) -> None:
+        self.source = source
+        self.answer: Response | None = None
+        self.answered_at = 0.0
+
+    async def run(self) -> None:
+        while True:
+            checked = asyncio.wait_for(self.source.schema_versions(), health.READY_TIMEOUT_SECONDS)
+            self.answer = await health.readiness_answer(checked)
+            self.answered_at = time.monotonic()
+            await asyncio.sleep(READY_REFRESH_SECONDS)
+
+    async def latest(self, request: Request) -> Response:
+        if self.answer is None:
+            return _unhealthy("starting", "The first readiness check has not finished yet")
+        silent = time.monotonic() - self.answered_at
+        if silent > health.READY_TIMEOUT_SECONDS + READY_REFRESH_SECONDS:
+            return _unhealthy("database_unreachable", f"The database has not answered for {silent:.1f} s")
+        return self.answer
+
+
 def liveness(folder: Path, stall_seconds: float) -> Callable[[Request], Any]:
     async def alive(request: Request) -> Response:
         ages = heartbeat_ages(folder)
@@ -127,11 +158,9 @@ def _unhealthy(status: str, message: str, **more: object) -> Response:
                       headers=health.NO_STORE)
 
 
-def health_app(database_url: str, folder: Path, stall_seconds: float) -> Starlette:
-    app = Starlette(routes=[Route("/health", liveness(folder, stall_seconds), methods=["GET", "HEAD"]),
-                            Route("/ready", health.ready, methods=["GET", "HEAD"])])
-    app.state.readiness = health.Readiness(SchemaProbe(database_url))
-    return app
+def health_app(folder: Path, stall_seconds: float, readiness: ReadinessWatch) -> Starlette:
+    return Starlette(routes=[Route("/health", liveness(folder, stall_seconds), methods=["GET", "HEAD"]),
+                             Route("/ready", readiness.latest, methods=["GET", "HEAD"])])
 
 
 async def _serve(args: argparse.Namespace) -> None:
@@ -140,8 +169,9 @@ async def _serve(args: argparse.Namespace) -> None:
     from talaka.logs import configure_logging
 
     settings = Settings.from_env()
-    app = health_app(settings.database_url, Path(settings.heartbeat_dir), settings.health_stall_seconds)
-    config = uvicorn.Config(app, fd=args.fd, http="httptools", access_log=False,
+    readiness = ReadinessWatch(SchemaProbe(settings.database_url))
+    app = health_app(Path(settings.heartbeat_dir), settings.health_stall_seconds, readiness)
+    config = uvicorn.Config(app, http="httptools", access_log=False,
                             log_config=configure_logging(args.log_level), log_level=args.log_level,
                             lifespan="off")
     server = uvicorn.Server(config)
@@ -152,19 +182,27 @@ async def _serve(args: argparse.Namespace) -> None:
         server.should_exit = True
 
     watcher = asyncio.ensure_future(watch_parent())
+    checks = asyncio.ensure_future(readiness.run())
     try:
-        await server.serve()
+        # socket(fileno=) reads the family and protocol off the descriptor (uvicorn's own `fd`
+        # option takes it for a Unix socket), so that TCP_NODELAY is set on every connection
+        await server.serve(sockets=[socket.socket(fileno=args.fd)])
     finally:
         watcher.cancel()
+        checks.cancel()
         shutil.rmtree(settings.heartbeat_dir, ignore_errors=True)  # a killed serve could not
 
 
 def main() -> None:
+    try:
+        os.nice(NICENESS)
+    except PermissionError:
+        pass  # without CAP_SYS_NICE it runs at the server's priority (docs/operations.md)
     parser = argparse.ArgumentParser(description="The health port of `talaka serve` (started by it)")
     parser.add_argument("--fd", type=int, required=True, help="the listening socket, bound by talaka serve")
     parser.add_argument("--parent", type=int, required=True, help="the pid of talaka serve")
     parser.add_argument("--log-level", default="warning")
-    asyncio.run(_serve(parser.parse_args()))
+    uvloop.run(_serve(parser.parse_args()))
 
 
 if __name__ == "__main__":
