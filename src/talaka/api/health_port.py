@@ -6,13 +6,14 @@ every thread busy, a poll waits for its turn like any request, for tens to hundr
 milliseconds (`docs/performance.md`, "Health checks under load"). Here nothing else runs, so a
 load balancer's poll is answered in about a millisecond however hard the server works.
 
-What the answers mean does not change. `/health` is 200 while every server process's event loop
-turns: each one touches a heartbeat file twice a second (`beat`), and a process whose file is
-older than `TALAKA_HEALTH_STALL_SECONDS` (10 unless set) makes it 503 `stalled`; so a hung
-server is reported, and a merely busy one is not. `/ready` runs the server's check on a database
-connection of this process, twice a second on its own schedule (`ReadinessWatch`), and a poll
-gets the latest answer: polls never wait for the database, and a database that stops answering
-is reported once its last answer is older than the check's timeout.
+`/health` here is 200 while every server process's event loop turns: each one touches a
+heartbeat file twice a second (`beat`), and a process whose file is older than
+`TALAKA_HEALTH_STALL_SECONDS` (10 unless set) makes it 503 `stalled`; so a hung server is
+reported, and a merely busy one is not. `/ready` gives the server's own answers, from its check
+run on a database connection of this process. Both verdicts are made on a schedule of their own
+(`LivenessWatch`, `ReadinessWatch`) and a poll gets the latest: polls never wait for a file or
+the database, and a database that stops answering is reported once its last answer is older
+than the check's timeout.
 
 The process exits when the `talaka serve` process that started it is gone.
 """
@@ -47,6 +48,7 @@ from talaka.store.schema import latest_version
 HEARTBEAT_SECONDS = 0.5
 PARENT_CHECK_SECONDS = 1.0
 READY_REFRESH_SECONDS = 0.5
+LIVENESS_REFRESH_SECONDS = 0.25
 NICENESS = -10
 """Asked for, where allowed: on cores the server keeps busy, a poll otherwise waits its turn for one."""
 T = TypeVar("T")
@@ -68,7 +70,7 @@ def heartbeat_ages(folder: Path) -> dict[int, float]:
     """Seconds since each living server process's last heartbeat; files of dead ones are removed."""
     now = time.time()
     ages = {}
-    for path in folder.iterdir():
+    for path in folder.iterdir() if folder.is_dir() else ():
         if not path.name.isdigit():
             continue
         pid = int(path.name)
@@ -138,19 +140,33 @@ class ReadinessWatch:
         return self.answer
 
 
-def liveness(folder: Path, stall_seconds: float) -> Callable[[Request], Any]:
-    async def alive(request: Request) -> Response:
-        ages = heartbeat_ages(folder)
+class LivenessWatch:
+    """The latest `/health` answer, read off the heartbeat files every `LIVENESS_REFRESH_SECONDS`
+    (they change every `HEARTBEAT_SECONDS`), so that a poll only sends bytes made beforehand."""
+
+    def __init__(self, folder: Path, stall_seconds: float) -> None:
+        self.folder = folder
+        self.stall_seconds = stall_seconds
+        self.answer = self.judge()
+
+    def judge(self) -> Response:
+        ages = heartbeat_ages(self.folder)
         if not ages:
             return _unhealthy("starting", "No server process has started yet (or every one has stopped)")
-        stalled = {pid: age for pid, age in ages.items() if age > stall_seconds}
+        stalled = {pid: age for pid, age in ages.items() if age > self.stall_seconds}
         if stalled:
             pid, age = max(stalled.items(), key=lambda item: item[1])
             return _unhealthy("stalled", f"Server process {pid} has not turned its event loop for {age:.1f} s "
-                              f"(the limit is {stall_seconds:g} s): restart it", stalled=sorted(stalled))
+                              f"(the limit is {self.stall_seconds:g} s): restart it", stalled=sorted(stalled))
         return json_bytes(msgspec.json.encode({"status": "ok", "processes": len(ages)}), headers=health.NO_STORE)
 
-    return alive
+    async def run(self) -> None:
+        while True:
+            self.answer = self.judge()
+            await asyncio.sleep(LIVENESS_REFRESH_SECONDS)
+
+    async def latest(self, request: Request) -> Response:
+        return self.answer
 
 
 def _unhealthy(status: str, message: str, **more: object) -> Response:
@@ -158,8 +174,8 @@ def _unhealthy(status: str, message: str, **more: object) -> Response:
                       headers=health.NO_STORE)
 
 
-def health_app(folder: Path, stall_seconds: float, readiness: ReadinessWatch) -> Starlette:
-    return Starlette(routes=[Route("/health", liveness(folder, stall_seconds), methods=["GET", "HEAD"]),
+def health_app(liveness: LivenessWatch, readiness: ReadinessWatch) -> Starlette:
+    return Starlette(routes=[Route("/health", liveness.latest, methods=["GET", "HEAD"]),
                              Route("/ready", readiness.latest, methods=["GET", "HEAD"])])
 
 
@@ -169,8 +185,9 @@ async def _serve(args: argparse.Namespace) -> None:
     from talaka.logs import configure_logging
 
     settings = Settings.from_env()
+    liveness = LivenessWatch(Path(settings.heartbeat_dir), settings.health_stall_seconds)
     readiness = ReadinessWatch(SchemaProbe(settings.database_url))
-    app = health_app(Path(settings.heartbeat_dir), settings.health_stall_seconds, readiness)
+    app = health_app(liveness, readiness)
     config = uvicorn.Config(app, http="httptools", access_log=False,
                             log_config=configure_logging(args.log_level), log_level=args.log_level,
                             lifespan="off")
@@ -182,14 +199,15 @@ async def _serve(args: argparse.Namespace) -> None:
         server.should_exit = True
 
     watcher = asyncio.ensure_future(watch_parent())
-    checks = asyncio.ensure_future(readiness.run())
+    checks = [asyncio.ensure_future(liveness.run()), asyncio.ensure_future(readiness.run())]
     try:
         # socket(fileno=) reads the family and protocol off the descriptor (uvicorn's own `fd`
         # option takes it for a Unix socket), so that TCP_NODELAY is set on every connection
         await server.serve(sockets=[socket.socket(fileno=args.fd)])
     finally:
         watcher.cancel()
-        checks.cancel()
+        for check in checks:
+            check.cancel()
         shutil.rmtree(settings.heartbeat_dir, ignore_errors=True)  # a killed serve could not
 
 
