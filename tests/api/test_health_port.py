@@ -33,6 +33,11 @@ def server_processes(parent: int) -> list[int]:
     return [int(pid) for pid in children if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()]
 
 
+def health_process(parent: int) -> int:
+    children = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
+    return next(int(pid) for pid in children if b"health_port" in Path(f"/proc/{pid}/cmdline").read_bytes())
+
+
 def refused(port: int) -> bool:
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=1):
@@ -55,6 +60,8 @@ def test_health_port_follows_the_server(backend: str, workers: int, tmp_path: Pa
                     time.sleep(0.1)
                 assert (ok.status_code, ok.json()) == (200, {"status": "ok", "processes": workers})
                 assert ok.headers["cache-control"] == "no-store"
+                if os.geteuid() == 0:  # CAP_SYS_NICE: the health process takes real-time priority
+                    assert os.sched_getscheduler(health_process(server.process.pid)) == os.SCHED_RR
                 ready = wait_for(lambda: http.get("/ready"), 200)
                 assert (ready.status_code, ready.json()) == (200, {"status": "ready", "schema_version": SCHEMA})
 
