@@ -9,6 +9,7 @@ in use stops `serve` with a message that says so.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import time
@@ -38,6 +39,11 @@ def health_process(parent: int) -> int:
     return next(int(pid) for pid in children if b"health_port" in Path(f"/proc/{pid}/cmdline").read_bytes())
 
 
+def environment(pid: int) -> dict[str, str]:
+    pairs = Path(f"/proc/{pid}/environ").read_bytes().decode().split("\0")
+    return dict(pair.split("=", 1) for pair in pairs if "=" in pair)
+
+
 def refused(port: int) -> bool:
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=1):
@@ -60,6 +66,12 @@ def test_health_port_follows_the_server(backend: str, workers: int, tmp_path: Pa
                     time.sleep(0.1)
                 assert (ok.status_code, ok.json()) == (200, {"status": "ok", "processes": workers})
                 assert ok.headers["cache-control"] == "no-store"
+                folder = Path(environment(health_process(server.process.pid))["TALAKA_HEARTBEAT_DIR"])
+                shutil.rmtree(folder)  # what a cleaner of /tmp could do: the servers make it again
+                time.sleep(1)
+                assert sorted(int(beat.name) for beat in folder.iterdir()) == sorted(
+                    server_processes(server.process.pid) if workers > 1 else [server.process.pid])
+                assert wait_for(lambda: http.get("/health"), 200).json()["processes"] == workers
                 if os.geteuid() == 0:  # CAP_SYS_NICE: the health process takes real-time priority
                     assert os.sched_getscheduler(health_process(server.process.pid)) == os.SCHED_RR
                 ready = wait_for(lambda: http.get("/ready"), 200)

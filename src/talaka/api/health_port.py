@@ -62,12 +62,17 @@ log = logging.getLogger("talaka.health")
 
 
 async def beat(folder: Path) -> None:
-    """Run in every server process: touch `folder/<pid>` while the event loop turns."""
+    """Run in every server process: touch `folder/<pid>` while the event loop turns. A folder that
+    was removed (a cleaner of /tmp, a hasty operator) is made again rather than ending the beat,
+    which would have the health port report a working server as gone."""
     path = folder / str(os.getpid())
-    path.touch()
     try:
         while True:
-            os.utime(path)
+            try:
+                os.utime(path)
+            except FileNotFoundError:
+                folder.mkdir(parents=True, exist_ok=True)
+                path.touch()
             await asyncio.sleep(HEARTBEAT_SECONDS)
     finally:
         path.unlink(missing_ok=True)
