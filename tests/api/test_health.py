@@ -16,7 +16,7 @@ import pytest
 from talaka.store.schema import latest_version
 from tests.support.cutoff import Relay
 from tests.support.databases import BACKENDS, fresh_database, postgres_server_url, temporary_postgres
-from tests.support.server import ServerProcess
+from tests.support.server import ServerProcess, free_port
 
 SCHEMA = latest_version("sqlite")
 
@@ -77,16 +77,19 @@ def test_health_and_schema(backend: str, tmp_path: Path) -> None:
 
 def test_ready_follows_the_database(tmp_path: Path) -> None:
     """PostgreSQL behind a relay: cut it and /ready says so within the 2 s timeout while /health
-    still answers; restore it and /ready recovers on the same process."""
+    still answers; restore it and /ready recovers on the same process. The health port's `/ready`
+    (its own connection, through the same relay) follows too."""
     server_url = postgres_server_url()
     with temporary_postgres(server_url, "health") as database_url:
         parts = urlsplit(database_url)
         with Relay((parts.hostname or "127.0.0.1", parts.port or 5432)) as relay:
             relayed = urlunsplit(parts._replace(netloc=f"{parts.username}@127.0.0.1:{relay.port}"))
-            server = ServerProcess(relayed, tmp_path / "server.log").start()
+            server = ServerProcess(relayed, tmp_path / "server.log", health_port=free_port()).start()
             try:
-                with httpx.Client(base_url=server.url, timeout=10) as http:
+                with httpx.Client(base_url=server.url, timeout=10) as http, \
+                        httpx.Client(base_url=f"http://127.0.0.1:{server.health_port}", timeout=10) as port:
                     assert http.get("/ready").status_code == 200
+                    assert wait_for(lambda: port.get("/ready"), 200).status_code == 200
                     relay.cut()
                     down = wait_for(lambda: http.get("/ready"), 503)
                     assert down.status_code == 503
@@ -95,8 +98,13 @@ def test_ready_follows_the_database(tmp_path: Path) -> None:
                     assert http.get("/ready").status_code == 503
                     assert time.monotonic() - started < 3.5
                     assert http.get("/health").status_code == 200
+                    port_down = wait_for(lambda: port.get("/ready"), 503, seconds=5)
+                    assert port_down.json()["status"] == "database_unreachable", port_down.text
+                    assert port.get("/health").status_code == 200
                     relay.restore()
                     back = wait_for(lambda: http.get("/ready"), 200, seconds=30)
                     assert back.status_code == 200, back.text
+                    port_back = wait_for(lambda: port.get("/ready"), 200, seconds=30)
+                    assert port_back.status_code == 200, port_back.text
             finally:
                 server.stop()

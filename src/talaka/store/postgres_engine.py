@@ -27,7 +27,10 @@ log = logging.getLogger("talaka.store")
 T = TypeVar("T")
 MIGRATION_LOCK = 0x7A1A_4A
 RETRIES = 5
-PROBE_CONNECT_SECONDS = 2
+PROBE_TIMEOUTS: dict[str, Any] = {"connect_timeout": 2, "tcp_user_timeout": 3000, "keepalives_idle": 2,
+                  "keepalives_interval": 1, "keepalives_count": 2}
+"""A check on a database the network lost fails in seconds, not at the kernel's TCP timeout
+(minutes), during which every later check would wait behind it."""
 
 
 class JsonText(bytes):
@@ -85,7 +88,7 @@ class ProbeConnection:
     def run(self, function: Callable[..., T], args: tuple[Any, ...]) -> T:
         conn = self._conn
         if conn is None or conn.closed or conn.broken:
-            conn = self._conn = psycopg.connect(self.url, autocommit=True, connect_timeout=PROBE_CONNECT_SECONDS)
+            conn = self._conn = psycopg.connect(self.url, autocommit=True, **PROBE_TIMEOUTS)
         try:
             return function(conn, *args)
         except psycopg.Error:
