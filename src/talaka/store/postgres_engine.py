@@ -28,7 +28,7 @@ T = TypeVar("T")
 MIGRATION_LOCK = 0x7A1A_4A
 RETRIES = 5
 PROBE_TIMEOUTS: dict[str, Any] = {"connect_timeout": 2, "tcp_user_timeout": 3000, "keepalives_idle": 2,
-                  "keepalives_interval": 1, "keepalives_count": 2}
+                                  "keepalives_interval": 1, "keepalives_count": 2}
 """A check on a database the network lost fails in seconds, not at the kernel's TCP timeout
 (minutes), during which every later check would wait behind it."""
 
