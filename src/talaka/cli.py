@@ -7,9 +7,6 @@ import atexit
 import logging
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -74,20 +71,20 @@ def _metrics_environment(token: str, open_to_all: bool, workers: int) -> None:
 
 
 def _start_health_port(host: str, port: int, log_level: str) -> None:
-    """Bind the health port here, so that a port in use stops `serve` with a clear error, and hand
-    the socket to the health process (`talaka.api.health_port`), which leaves when this one does."""
-    try:
-        listening = socket.create_server((host, port))
-    except OSError as error:
-        raise click.ClickException(f"Cannot listen on {host}:{port} for --health-port: {error.strerror}") from None
+    """The health process beside this one (`talaka.api.health_port`), and the folder where every
+    server process of this `serve` beats; both go when `serve` does, by SIGTERM too."""
+    from talaka.api.health_port import HealthPort, exit_cleanly_on_sigterm
+
     folder = tempfile.mkdtemp(prefix="talaka-heartbeat-")
     atexit.register(shutil.rmtree, folder, True)
+    try:
+        health_port = HealthPort(host, port, Path(folder), log_level)
+    except OSError as error:
+        raise click.ClickException(f"Cannot listen on {host}:{port} for --health-port: {error.strerror}") from None
     os.environ["TALAKA_HEARTBEAT_DIR"] = folder
-    process = subprocess.Popen([sys.executable, "-m", "talaka.api.health_port", "--fd", str(listening.fileno()),
-                                "--parent", str(os.getpid()), "--log-level", log_level],
-                               pass_fds=[listening.fileno()])
-    listening.close()
-    atexit.register(process.terminate)
+    health_port.start()
+    atexit.register(health_port.stop)
+    exit_cleanly_on_sigterm()
 
 
 @main.command()
@@ -105,8 +102,11 @@ def _start_health_port(host: str, port: int, log_level: str) -> None:
 @click.option("--health-port", envvar="TALAKA_HEALTH_PORT", type=click.IntRange(1, 65535), metavar="PORT",
               help="Also answer /health and /ready on PORT, from a process that no load slows down "
                    "(env TALAKA_HEALTH_PORT)")
+@click.option("--health-host", envvar="TALAKA_HEALTH_HOST", metavar="ADDRESS",
+              help="Address of the health port, when not --host's: one only load balancers reach "
+                   "(env TALAKA_HEALTH_HOST)")
 def serve(host: str, port: int, workers: int, database_url: str, log_level: str, log_format: str,
-          metrics_token: str, metrics_open: bool, health_port: int | None) -> None:
+          metrics_token: str, metrics_open: bool, health_port: int | None, health_host: str | None) -> None:
     """Serve the API (HTTP/1.1) until interrupted; also runs background operations."""
     import uvicorn
 
@@ -120,7 +120,7 @@ def serve(host: str, port: int, workers: int, database_url: str, log_level: str,
         setup_log.info("Use it as: curl -H 'Authorization: OAuth <token>' http://%s:%d/api/v1/requester", host, port)
     os.environ["TALAKA_DATABASE_URL"] = database_url
     if health_port is not None:
-        _start_health_port(host, health_port, log_level)
+        _start_health_port(health_host or host, health_port, log_level)
     uvicorn.run("talaka.api.app:app_from_env", factory=True, host=host, port=port, workers=workers,
                 loop="uvloop", http="httptools", access_log=False, log_level=log_level, log_config=log_config,
                 lifespan="on",

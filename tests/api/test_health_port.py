@@ -1,13 +1,15 @@
 """`talaka serve --health-port`: `/health` and `/ready` from a process of their own.
 
 `/health` there follows the server processes' heartbeats: a stopped (SIGSTOP) server process
-turns it 503 `stalled` naming the process, and it recovers when the process runs again; `/ready`
-reads the schema on its own connection; the health process leaves with the server; a health port
-in use stops `serve` with a message that says so.
+turns it 503 `stalled` naming the process, and it recovers when the process runs again (or, with
+several workers, when uvicorn has replaced it); a removed heartbeat folder is made again; `/ready`
+reads the schema on its own connection; a killed health process is started again, and it leaves
+when `serve` dies; a health port in use stops `serve` with a message that says so.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -23,25 +25,42 @@ from tests.api.test_health import change_schema, wait_for
 from tests.support.databases import fresh_database
 from tests.support.server import ServerProcess, free_port
 
-STALL_SECONDS = 2
+STALL_SECONDS = 1
 SCHEMA = latest_version("sqlite")
+
+
+def children(parent: int) -> list[int]:
+    """Every child of `parent`, whichever of its threads started it."""
+    return [int(pid) for task in Path(f"/proc/{parent}/task").iterdir()
+            for pid in (task / "children").read_text().split()]
 
 
 def server_processes(parent: int) -> list[int]:
     """The uvicorn worker processes under `talaka serve` (not its health process, nor
     multiprocessing's resource tracker)."""
-    children = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
-    return [int(pid) for pid in children if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+    return [pid for pid in children(parent) if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()]
 
 
 def health_process(parent: int) -> int:
-    children = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
-    return next(int(pid) for pid in children if b"health_port" in Path(f"/proc/{pid}/cmdline").read_bytes())
+    return next(pid for pid in children(parent) if b"health_port" in Path(f"/proc/{pid}/cmdline").read_bytes())
 
 
-def environment(pid: int) -> dict[str, str]:
-    pairs = Path(f"/proc/{pid}/environ").read_bytes().decode().split("\0")
-    return dict(pair.split("=", 1) for pair in pairs if "=" in pair)
+def heartbeat_folder(health_pid: int) -> Path:
+    arguments = Path(f"/proc/{health_pid}/cmdline").read_bytes().decode().split("\0")
+    return Path(arguments[arguments.index("--heartbeat-dir") + 1])
+
+
+def answered_again(url: str, seconds: float = 15) -> bool:
+    """Whether `url` answers 200 within `seconds`; a connection to the killed process is reset."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=5).status_code == 200:
+                return True
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    return False
 
 
 def refused(port: int) -> bool:
@@ -66,7 +85,7 @@ def test_health_port_follows_the_server(backend: str, workers: int, tmp_path: Pa
                     time.sleep(0.1)
                 assert (ok.status_code, ok.json()) == (200, {"status": "ok", "processes": workers})
                 assert ok.headers["cache-control"] == "no-store"
-                folder = Path(environment(health_process(server.process.pid))["TALAKA_HEARTBEAT_DIR"])
+                folder = heartbeat_folder(health_process(server.process.pid))
                 shutil.rmtree(folder)  # what a cleaner of /tmp could do: the servers make it again
                 time.sleep(1)
                 assert sorted(int(beat.name) for beat in folder.iterdir()) == sorted(
@@ -86,8 +105,14 @@ def test_health_port_follows_the_server(backend: str, workers: int, tmp_path: Pa
                     assert str(pid) in stalled.json()["message"] and "restart" in stalled.json()["message"]
                     assert http.get("/ready").status_code == 200, "the database is fine while a process hangs"
                 finally:
-                    os.kill(pid, signal.SIGCONT)
+                    with contextlib.suppress(ProcessLookupError):  # uvicorn kills a worker mute for 5 s
+                        os.kill(pid, signal.SIGCONT)
                 assert wait_for(lambda: http.get("/health"), 200).status_code == 200
+
+                first = health_process(server.process.pid)
+                os.kill(first, signal.SIGKILL)
+                assert answered_again(f"http://127.0.0.1:{health_port}/health")
+                assert health_process(server.process.pid) != first
 
                 change_schema(database_url, f"DELETE FROM schema_version WHERE version = {SCHEMA}")
                 behind = wait_for(lambda: http.get("/ready"), 503, seconds=5)  # checked twice a second
@@ -96,12 +121,16 @@ def test_health_port_follows_the_server(backend: str, workers: int, tmp_path: Pa
                 assert wait_for(lambda: http.get("/ready"), 200, seconds=5).status_code == 200
             with httpx.Client(base_url=server.url, timeout=10) as main_port:
                 assert main_port.get("/health").json() == {"status": "ok"}
+            os.kill(server.process.pid, signal.SIGKILL)  # `serve` alone, as its health process sees a crash
+            server.process.wait()
+            deadline = time.monotonic() + 10
+            while not refused(health_port) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert refused(health_port), "the health process outlived the server it answers for"
         finally:
-            server.kill()
-        deadline = time.monotonic() + 10
-        while not refused(health_port) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert refused(health_port), "the health process outlived the server it answers for"
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(server.process.pid, signal.SIGKILL)  # uvicorn's workers outlive a killed serve
+            server.process.wait()
 
 
 def test_a_health_port_in_use_stops_serve(tmp_path: Path) -> None:
@@ -111,3 +140,26 @@ def test_a_health_port_in_use_stops_serve(tmp_path: Path) -> None:
         with pytest.raises(RuntimeError, match="server exited"):
             server.start()
     assert f"Cannot listen on 127.0.0.1:{port} for --health-port" in server.log_path.read_text()
+
+
+def test_sigterm_takes_the_health_process_and_its_folder_along(tmp_path: Path) -> None:
+    """What systemd's stop does: `serve` shuts down cleanly (exit 0), the health process and the
+    heartbeat folder go with it."""
+    health_port = free_port()
+    server = ServerProcess(f"sqlite:///{tmp_path / 'talaka.db'}", tmp_path / "server.log",
+                           health_port=health_port).start()
+    assert server.process is not None
+    try:
+        assert answered_again(f"http://127.0.0.1:{health_port}/health")
+        helper = health_process(server.process.pid)
+        folder = heartbeat_folder(helper)
+        assert folder.is_dir()
+        server.stop()
+        assert server.process.returncode == 0
+        assert not folder.exists(), "the heartbeat folder was left behind"
+        assert refused(health_port)
+        assert not Path(f"/proc/{helper}").exists(), "the health process outlived serve"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.process.pid, signal.SIGKILL)
+        server.process.wait()

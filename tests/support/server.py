@@ -67,7 +67,10 @@ class ServerProcess:
             command += ["--health-port", str(self.health_port)]
         output = self.log_path.with_suffix(".out")
         with self.log_path.open("ab") as log, output.open("wb") as out:
-            self.process = subprocess.Popen(command, stdout=out, stderr=log, env={**os.environ, **self.env})
+            # a session of its own, so that `kill` reaches uvicorn's worker processes and the
+            # health process too, as a crash of the machine's service would
+            self.process = subprocess.Popen(command, stdout=out, stderr=log, env={**os.environ, **self.env},
+                                            start_new_session=True)
         self._wait_ready(output)
         SERVER_LOGS.add(self.log_path)
         KNOWN_TOKENS.add(self.token)
@@ -95,9 +98,9 @@ class ServerProcess:
         raise RuntimeError(f"server did not start in {STARTUP_SECONDS} s; see {self.log_path}")
 
     def kill(self) -> None:
-        """SIGKILL: no clean shutdown, exactly like a crash."""
+        """SIGKILL to every process of the server: no clean shutdown, exactly like a crash."""
         if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
+            os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
 
     def stop(self) -> None:

@@ -40,7 +40,7 @@ from talaka.api import (
     user_skills,
 )
 from talaka.api.context import Api
-from talaka.api.health_port import beat
+from talaka.api.heartbeat import beat
 from talaka.api.performer import routes as performer_routes
 from talaka.config import Settings
 from talaka.core.errors import TalakaProblem

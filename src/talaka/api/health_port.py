@@ -1,21 +1,21 @@
 """The health port: `/health` and `/ready` answered by a process of their own.
 
-`talaka serve --health-port P` starts this process beside the server. Inside a server process
-the two endpoints share one interpreter lock with the requests: when uploads and page reads keep
-every thread busy, a poll waits for its turn like any request, for tens to hundreds of
-milliseconds (`docs/performance.md`, "Health checks under load"). Here nothing else runs, so a
-load balancer's poll is answered in about a millisecond however hard the server works.
+`talaka serve --health-port P` starts this process beside the server (`HealthPort`), restarts it
+if it dies, and stops it on the way out. Inside a server process the two endpoints share one
+interpreter lock with the requests: when uploads and page reads keep every thread busy, a poll
+waits for its turn like any request, for tens to hundreds of milliseconds (`docs/performance.md`,
+"Health checks under load"). Here nothing else runs, so a load balancer's poll is answered in
+about a millisecond however hard the server works.
 
-`/health` here is 200 while every server process's event loop turns: each one touches a
-heartbeat file twice a second (`beat`), and a process whose file is older than
-`TALAKA_HEALTH_STALL_SECONDS` (10 unless set) makes it 503 `stalled`; so a hung server is
-reported, and a merely busy one is not. `/ready` gives the server's own answers, from its check
-run on a database connection of this process. Both verdicts are made on a schedule of their own
-(`LivenessWatch`, `ReadinessWatch`) and a poll gets the latest: polls never wait for a file or
-the database, and a database that stops answering is reported once its last answer is older
-than the check's timeout.
+`/health` here is 200 while every server process's event loop turns (their heartbeat files,
+`api/heartbeat.py`); a process whose file is older than `TALAKA_HEALTH_STALL_SECONDS` (10 unless
+set) makes it 503 `stalled`, so a hung server is reported and a merely busy one is not. `/ready`
+gives the server's own answers, from its check run on a database connection of this process.
+Both verdicts are made on a schedule of their own (`LivenessWatch`, `ReadinessWatch`) and a poll
+gets the latest: polls never wait for a file or the database, and a database that stops
+answering is reported once its last answer is older than the check's timeout.
 
-The process exits when the `talaka serve` process that started it is gone.
+The process leaves when the `talaka serve` process that started it is gone.
 """
 
 from __future__ import annotations
@@ -25,11 +25,16 @@ import asyncio
 import logging
 import os
 import shutil
+import signal
 import socket
+import subprocess
+import sys
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from types import FrameType
 from typing import Any, TypeVar
 
 import msgspec
@@ -40,14 +45,18 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from talaka.api import health
+from talaka.api.heartbeat import heartbeat_ages
 from talaka.api.http import json_bytes
 from talaka.config import Settings
 from talaka.store.dbapi import fetch_one
 from talaka.store.queries import Queries
 from talaka.store.schema import latest_version
 
-HEARTBEAT_SECONDS = 0.5
 PARENT_CHECK_SECONDS = 1.0
+RESTART_SECONDS = (1.0, 30.0)
+"""The first and the longest wait before starting a health process that died again."""
+STEADY_SECONDS = 10.0
+"""A health process that ran this long before dying is started again after the shortest wait."""
 READY_REFRESH_SECONDS = 0.5
 LIVENESS_REFRESH_SECONDS = 0.25
 REALTIME_PRIORITY = 1
@@ -59,41 +68,6 @@ process only answers polls and makes two small checks a second."""
 FALLBACK_NICENESS = -10
 T = TypeVar("T")
 log = logging.getLogger("talaka.health")
-
-
-async def beat(folder: Path) -> None:
-    """Run in every server process: touch `folder/<pid>` while the event loop turns. A folder that
-    was removed (a cleaner of /tmp, a hasty operator) is made again rather than ending the beat,
-    which would have the health port report a working server as gone."""
-    path = folder / str(os.getpid())
-    try:
-        while True:
-            try:
-                os.utime(path)
-            except FileNotFoundError:
-                folder.mkdir(parents=True, exist_ok=True)
-                path.touch()
-            await asyncio.sleep(HEARTBEAT_SECONDS)
-    finally:
-        path.unlink(missing_ok=True)
-
-
-def heartbeat_ages(folder: Path) -> dict[int, float]:
-    """Seconds since each living server process's last heartbeat; files of dead ones are removed."""
-    now = time.time()
-    ages = {}
-    for path in folder.iterdir() if folder.is_dir() else ():
-        if not path.name.isdigit():
-            continue
-        pid = int(path.name)
-        try:
-            os.kill(pid, 0)
-            ages[pid] = now - path.stat().st_mtime
-        except ProcessLookupError:
-            path.unlink(missing_ok=True)  # a worker that died without cleaning up
-        except FileNotFoundError:
-            continue  # it stopped between the listing and the stat
-    return ages
 
 
 class SchemaProbe:
@@ -174,7 +148,11 @@ class LivenessWatch:
 
     async def run(self) -> None:
         while True:
-            self.answer = self.judge()
+            try:
+                self.answer = self.judge()
+            except Exception as error:  # a verdict that stopped changing would be a lie
+                log.exception("reading the heartbeat files failed")
+                self.answer = _unhealthy("unknown", f"The heartbeat files cannot be read: {type(error).__name__}")
             await asyncio.sleep(LIVENESS_REFRESH_SECONDS)
 
     async def latest(self, request: Request) -> Response:
@@ -184,6 +162,52 @@ class LivenessWatch:
 def _unhealthy(status: str, message: str, **more: object) -> Response:
     return json_bytes(msgspec.json.encode({"status": status, "message": message, **more}), 503,
                       headers=health.NO_STORE)
+
+
+class HealthPort:
+    """The health process as `serve` runs it: the port bound here (a port in use fails at once),
+    the process started again whenever it dies while `serve` runs, and stopped when `serve` stops."""
+
+    def __init__(self, host: str, port: int, heartbeat_dir: Path, log_level: str) -> None:
+        self.listening = socket.create_server((host, port))
+        self.command = [sys.executable, "-m", "talaka.api.health_port", "--fd", str(self.listening.fileno()),
+                        "--parent", str(os.getpid()), "--heartbeat-dir", str(heartbeat_dir),
+                        "--log-level", log_level]
+        self._stopping = threading.Event()
+        self._lock = threading.Lock()
+        self._process = self._spawn()
+
+    def _spawn(self) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(self.command, pass_fds=[self.listening.fileno()])
+
+    def start(self) -> None:
+        threading.Thread(target=self._keep_running, name="talaka-health-port", daemon=True).start()
+
+    def _keep_running(self) -> None:
+        wait = RESTART_SECONDS[0]
+        while True:
+            started = time.monotonic()
+            code = self._process.wait()
+            if time.monotonic() - started >= STEADY_SECONDS:
+                wait = RESTART_SECONDS[0]
+            if self._stopping.wait(wait):
+                return
+            with self._lock:
+                if self._stopping.is_set():
+                    return
+                log.warning("the health process exited (%s); starting it again", code)
+                self._process = self._spawn()
+            wait = min(wait * 2, RESTART_SECONDS[1])
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopping.set()
+        self._process.terminate()
+        try:
+            self._process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+        self.listening.close()
 
 
 def health_app(liveness: LivenessWatch, readiness: ReadinessWatch) -> Starlette:
@@ -197,7 +221,7 @@ async def _serve(args: argparse.Namespace, priority: str) -> None:
     from talaka.logs import configure_logging
 
     settings = Settings.from_env()
-    liveness = LivenessWatch(Path(settings.heartbeat_dir), settings.health_stall_seconds)
+    liveness = LivenessWatch(args.heartbeat_dir, settings.health_stall_seconds)
     readiness = ReadinessWatch(SchemaProbe(settings.database_url))
     app = health_app(liveness, readiness)
     config = uvicorn.Config(app, http="httptools", access_log=False,
@@ -221,7 +245,18 @@ async def _serve(args: argparse.Namespace, priority: str) -> None:
         watcher.cancel()
         for check in checks:
             check.cancel()
-        shutil.rmtree(settings.heartbeat_dir, ignore_errors=True)  # a killed serve could not
+        shutil.rmtree(args.heartbeat_dir, ignore_errors=True)  # a killed serve could not
+
+
+def exit_cleanly_on_sigterm() -> None:
+    """Make SIGTERM end the process through `SystemExit`, so that `finally` blocks and `atexit`
+    handlers run. uvicorn shuts down gracefully on the signal and then raises it again to the
+    handler it found; left at the default, that kills the process before either runs."""
+
+    def leave(signum: int, frame: FrameType | None) -> None:
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, leave)
 
 
 def take_priority() -> str:
@@ -244,8 +279,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="The health port of `talaka serve` (started by it)")
     parser.add_argument("--fd", type=int, required=True, help="the listening socket, bound by talaka serve")
     parser.add_argument("--parent", type=int, required=True, help="the pid of talaka serve")
+    parser.add_argument("--heartbeat-dir", type=Path, required=True, help="where the server processes beat")
     parser.add_argument("--log-level", default="warning")
     args = parser.parse_args()
+    exit_cleanly_on_sigterm()
     uvloop.run(_serve(args, priority))
 
 

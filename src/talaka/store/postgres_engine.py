@@ -28,9 +28,11 @@ T = TypeVar("T")
 MIGRATION_LOCK = 0x7A1A_4A
 RETRIES = 5
 PROBE_TIMEOUTS: dict[str, Any] = {"connect_timeout": 2, "tcp_user_timeout": 3000, "keepalives_idle": 2,
-                                  "keepalives_interval": 1, "keepalives_count": 2}
-"""A check on a database the network lost fails in seconds, not at the kernel's TCP timeout
-(minutes), during which every later check would wait behind it."""
+                                  "keepalives_interval": 1, "keepalives_count": 2,
+                                  "options": "-c statement_timeout=2000 -c lock_timeout=1000"}
+"""A check fails in seconds on a database the network lost (rather than at the kernel's TCP
+timeout, minutes) or one that holds a lock it needs: every later check, and a shutdown, would
+wait behind it."""
 
 
 class JsonText(bytes):
@@ -87,12 +89,16 @@ class ProbeConnection:
 
     def run(self, function: Callable[..., T], args: tuple[Any, ...]) -> T:
         conn = self._conn
-        if conn is None or conn.closed or conn.broken:
-            conn = self._conn = psycopg.connect(self.url, autocommit=True, **PROBE_TIMEOUTS)
+        if conn is not None and not conn.closed and not conn.broken:
+            try:
+                return function(conn, *args)
+            except psycopg.OperationalError:
+                conn.close()  # maybe broken by an outage that is over: once more, on a new connection
+        conn = self._conn = psycopg.connect(self.url, autocommit=True, **PROBE_TIMEOUTS)
         try:
             return function(conn, *args)
         except psycopg.Error:
-            conn.close()  # a fresh connection next time: this one may be half broken
+            conn.close()
             raise
 
     def close(self) -> None:
