@@ -35,7 +35,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import FrameType
-from typing import Any, TypeVar
+from typing import Any
 
 import msgspec
 import uvloop
@@ -62,11 +62,10 @@ LIVENESS_REFRESH_SECONDS = 0.25
 REALTIME_PRIORITY = 1
 """`SCHED_RR` at the lowest real-time priority, as keepalived runs its checkers: on cores the server
 keeps busy, a woken process at normal priority can wait a scheduler slice for one, which was most
-of this port's 99th percentile (5 ms) under the load test; at this priority it was 0.8 ms. The
+of this port's 99th percentile (5 ms) under the load test; at this priority it was 0.8-2.3 ms. The
 kernel leaves at least 5 % of every second to normal tasks (`sched_rt_runtime_us`), and this
 process only answers polls and makes two small checks a second."""
 FALLBACK_NICENESS = -10
-T = TypeVar("T")
 log = logging.getLogger("talaka.health")
 
 
@@ -265,12 +264,12 @@ def take_priority() -> str:
     try:
         os.sched_setscheduler(0, os.SCHED_RR, os.sched_param(REALTIME_PRIORITY))
         return "real-time (SCHED_RR)"
-    except PermissionError:
+    except OSError:  # no CAP_SYS_NICE, or a container or cgroup with no real-time budget
         pass
     try:
         os.nice(FALLBACK_NICENESS)
         return f"nice {FALLBACK_NICENESS}"
-    except PermissionError:
+    except OSError:
         return "the server's"
 
 
