@@ -69,6 +69,46 @@ def work_loop(url: str, api: httpx.Client, pool_id: str) -> None:
                     time.sleep(0.2)
 
 
+def test_suites_expired_by_a_late_take_submit_or_skip_count(tmp_path: Path) -> None:
+    """With no sweeper (`TALAKA_RUN_OPERATIONS=0`), each overdue suite is expired by what its
+    performer does next: a take (which then gets a new suite), a submit, or a skip."""
+    env = {"TALAKA_METRICS_TOKEN": METRICS_TOKEN, "TALAKA_RUN_OPERATIONS": "0"}
+    with fresh_database("sqlite", tmp_path) as database_url:
+        server = ServerProcess(database_url, tmp_path / "server.log", env=env).start()
+        try:
+            with client(server.url, server.token) as api:
+                pool_id = work_pool(api)
+                assert post_tasks(api, image_tasks(pool_id, 10)).json()["status"] == "SUCCESS"
+                api.post(f"/pools/{pool_id}/open").raise_for_status()
+                taken = {}
+                for name in ("take", "submit", "skip"):
+                    token = api.post("/performers", json={"name": name}).json()["token"]
+                    performer = httpx.Client(base_url=server.url + "/api/performer/v1", timeout=10,
+                                             headers={"Authorization": f"OAuth {token}"})
+                    taken[name] = (performer, performer.post("/assignments", json={"pool_id": pool_id}).json()["id"])
+                time.sleep(1.2)  # past every suite's one-second deadline
+                before = scrape(server.url)
+                performer, first = taken["take"]
+                second = performer.post("/assignments", json={"pool_id": pool_id})
+                assert second.status_code == 201 and second.json()["id"] != first
+                performer, late = taken["submit"]
+                body = {"solutions": [{"output_values": {"label": "cat"}}]}
+                assert performer.post(f"/assignments/{late}/submit", json=body).status_code == 409
+                performer, late = taken["skip"]
+                assert performer.post(f"/assignments/{late}/skip").status_code == 409
+                statuses = [performer.get(f"/assignments/{seq}").json()["status"]
+                            for performer, seq in taken.values()]
+                after = scrape(server.url)
+                for performer, _ in taken.values():
+                    performer.close()
+        finally:
+            server.stop()
+    assert statuses == ["EXPIRED"] * 3
+    assert value(before, "talaka_suites_expired_total") == 0
+    assert value(after, "talaka_suites_expired_total") == 3
+    assert value(after, "talaka_suites_taken_total") == 4
+
+
 def test_metrics_are_off_by_default(tmp_path: Path) -> None:
     with fresh_database("sqlite", tmp_path) as database_url:
         server = ServerProcess(database_url, tmp_path / "server.log").start()

@@ -52,9 +52,14 @@ def finished(conn: Connection, d: Dialect, performer_no: int, plan: PoolPlan) ->
 
 def take(conn: Connection, d: Dialect, performer_no: int, performer_id: str, plan: PoolPlan,
          now: str) -> WorkOutcome:
-    found = work.current(conn, d, performer_no, plan, now)
-    if found is not None:
-        return found
+    found, expired = work.current(conn, d, performer_no, plan, now)
+    outcome = found if found is not None else _new_suite(conn, d, performer_no, performer_id, plan, now)
+    outcome.expired = expired
+    return outcome
+
+
+def _new_suite(conn: Connection, d: Dialect, performer_no: int, performer_id: str, plan: PoolPlan,
+               now: str) -> WorkOutcome:
     assert plan.training is not None
     if finished(conn, d, performer_no, plan):
         return WorkOutcome(refusal=REFUSED_NO_TASKS)

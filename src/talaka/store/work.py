@@ -114,30 +114,37 @@ def _golden(conn: Connection, d: Dialect, pool_id: int, performer_no: int, perfo
     return claimed
 
 
-def current(conn: Connection, d: Dialect, performer_no: int, plan: PoolPlan, now: str) -> WorkOutcome | None:
+def current(conn: Connection, d: Dialect, performer_no: int, plan: PoolPlan,
+            now: str) -> tuple[WorkOutcome | None, bool]:
     """The start of every take: a refusal when the pool is not open, the performer's active
-    assignment in the pool when there is one, or None when a new suite is to be issued (an
-    overdue active one is expired first)."""
+    assignment in the pool when there is one, or None when a new suite is to be issued; and
+    whether an overdue active one was expired first."""
     state = d.take_state(conn, performer_no, plan.pool_id)
     if state is None or state[0] != "OPEN":
-        return WorkOutcome(refusal=REFUSED_NOT_OPEN)
+        return WorkOutcome(refusal=REFUSED_NOT_OPEN), False
     if state[1] != plan.revision:
         raise StalePlan(plan.pool_id)
     row = conn.execute(d.w.LATEST_ASSIGNMENT, (performer_no, plan.pool_id)).fetchone()
     active = assignment_from_row(row) if row is not None else None
     if active is not None and active.status == "ACTIVE":
         if active.expires > now:
-            return WorkOutcome(active, assigned_tasks(conn, d, active))
+            return WorkOutcome(active, assigned_tasks(conn, d, active)), False
         end_active(conn, d, active.seq, "EXPIRED", now)
-    return None
+        return None, True
+    return None, False
 
 
 def take(conn: Connection, d: Dialect, performer_no: int, performer_id: str, plan: PoolPlan,
          now: str) -> WorkOutcome:
     """Answer the performer's active assignment in the pool, or issue a new task suite."""
-    found = current(conn, d, performer_no, plan, now)
-    if found is not None:
-        return found
+    found, expired = current(conn, d, performer_no, plan, now)
+    outcome = found if found is not None else _new_suite(conn, d, performer_no, performer_id, plan, now)
+    outcome.expired = expired
+    return outcome
+
+
+def _new_suite(conn: Connection, d: Dialect, performer_no: int, performer_id: str, plan: PoolPlan,
+               now: str) -> WorkOutcome:
     w = d.w
     expires = time_after(now, plan.max_duration_seconds)
     mixer = plan.mixer
@@ -312,7 +319,7 @@ def submit(conn: Connection, d: Dialect, performer_no: int, performer_id: str, s
     if record.expires <= now:
         end_active(conn, d, seq, "EXPIRED", now)
         record.status, record.expired = "EXPIRED", now
-        return WorkOutcome(record, refusal=REFUSED_STATUS)
+        return WorkOutcome(record, refusal=REFUSED_STATUS, expired=True)
     if errors:
         return WorkOutcome(record, errors=errors)
     if plan.auto_accept:
@@ -341,7 +348,7 @@ def skip(conn: Connection, d: Dialect, performer_no: int, seq: int, now: str) ->
     end_active(conn, d, seq, "EXPIRED" if overdue else "SKIPPED", now)
     if overdue:
         record.status, record.expired = "EXPIRED", now
-        return WorkOutcome(record, refusal=REFUSED_STATUS)
+        return WorkOutcome(record, refusal=REFUSED_STATUS, expired=True)
     record.status, record.skipped = "SKIPPED", now
     return WorkOutcome(record, assigned_tasks(conn, d, record))
 

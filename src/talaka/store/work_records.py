@@ -49,6 +49,9 @@ class WorkOutcome:
     """The training a `TRAINING_REQUIRED` refusal names."""
     feedback: bytes | None = None
     """A training submit's verdict on each task (JSON list), right or with its hint."""
+    expired: bool = False
+    """This transaction expired an overdue assignment of the performer: the take that found it,
+    or a submit or skip that came too late (the sweeper counts the others)."""
 
 
 class StalePlan(Exception):

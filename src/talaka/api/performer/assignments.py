@@ -77,6 +77,12 @@ def _pool_id(body: dict[str, Any]) -> int:
     return pool_id
 
 
+def count_expiry(outcome: WorkOutcome) -> None:
+    """An overdue suite a take, submit or skip expired (committed, whatever the answer is)."""
+    if outcome.expired:
+        metrics.SUITES_EXPIRED.inc()
+
+
 async def take(request: Request) -> Response:
     api, performer = await performer_authorized(request)
     pool_id = _pool_id(await read_object(request, api.settings.max_performer_body_bytes, "take"))
@@ -89,6 +95,7 @@ async def take(request: Request) -> Response:
         except StalePlan:
             plan = await _plan(api, pool_id, stale=True)
             continue
+        count_expiry(outcome)
         if outcome.refusal == REFUSED_BUSY:
             await asyncio.sleep(random.uniform(0.002, 0.01) * (attempt + 1))
             continue
@@ -184,6 +191,7 @@ async def submit(request: Request) -> Response:
         except StalePlan:
             plan = await _plan(api, pool_id, stale=True)
             continue
+        count_expiry(outcome)
         if outcome.errors:
             raise validation_error(outcome.errors, "submit")
         if outcome.refusal is not None or outcome.record is None:
@@ -201,6 +209,7 @@ async def skip(request: Request) -> Response:
     record, _ = await _own(api, performer, raw_id)
     await read_body(request, api.settings.max_performer_body_bytes)
     outcome = await api.store.skip(performer.no, record.seq, now_text())
+    count_expiry(outcome)
     if outcome.refusal is not None or outcome.record is None:
         raise _refused(outcome, raw_id)
     return _answer(outcome.record, outcome.tasks, await _plan(api, record.pool_id))
