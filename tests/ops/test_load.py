@@ -9,7 +9,9 @@ holds the server to three things:
 - no answer but the expected one (202 for a create, 200 for a read) or 429, and no transport error;
 - every accepted task stored exactly once: each operation created what it was sent, the pool holds
   exactly their sum, and every stored input is one that was sent, once (`count_stored`);
-- no leak: the server's resident memory is flat once it is warm (`assert_memory_is_flat`).
+- no leak: the server's resident memory is flat once it is warm (`assert_memory_is_flat`);
+- health checks that never say a busy server is down: `/health` and `/ready` on the server's port
+  and on its health port answer 200 throughout (`watch_health`).
 
 On two cores a 60 s run stores 4 to 6 million tasks per backend and takes about two minutes.
 """
@@ -31,7 +33,7 @@ import msgspec
 import pytest
 
 from tests.support.api import client, make_pool
-from tests.support.server import ServerProcess
+from tests.support.server import ServerProcess, free_port
 
 SECONDS = float(os.environ.get("TALAKA_LOAD_SECONDS", "60"))
 UPLOADERS = 8
@@ -172,6 +174,20 @@ async def sample_memory(pid: int, deadline: float, tally: Tally) -> None:
         await asyncio.sleep(max(0.0, next_sample - time.monotonic()))
 
 
+async def watch_health(server: ServerProcess, deadline: float, tally: Tally) -> None:
+    """Poll both ports' `/health` and `/ready` as a load balancer does, twice a second: a busy
+    server must never look down or stalled (how fast they answer is bench/health.py's to say)."""
+    ports = [server.url, f"http://127.0.0.1:{server.health_port}"]
+    async with httpx.AsyncClient(timeout=30) as http:
+        while time.monotonic() < deadline:
+            for base in ports:
+                for path in ("/health", "/ready"):
+                    answer = await http.get(base + path)
+                    if answer.status_code != 200:
+                        tally.faults.append(f"{base}{path} answered {answer.status_code}: {answer.text}")
+            await asyncio.sleep(0.5)
+
+
 async def guarded(work: Awaitable[None], tally: Tally) -> None:
     """Any transport error (a refused or reset connection, a timeout) is a fault, not a crash of the run."""
     try:
@@ -188,6 +204,7 @@ async def run_load(server: ServerProcess, pool_id: str, tally: Tally) -> None:
                                  headers={"Authorization": f"OAuth {server.token}"}) as api:
         await asyncio.gather(
             sample_memory(server.process.pid, deadline, tally),
+            guarded(watch_health(server, deadline, tally), tally),
             *(guarded(upload(api, pool_id, number, deadline, tally), tally) for number in range(UPLOADERS)),
             *(guarded(read(api, pool_id, deadline, tally), tally) for _ in range(READERS)))
 
@@ -263,6 +280,7 @@ def assert_memory_is_flat(samples_kb: list[int]) -> None:
 @pytest.mark.timeout(SECONDS + 240)
 def test_uploads_and_reads_under_load(own_server: ServerProcess) -> None:
     own_server.env |= ENV
+    own_server.health_port = free_port()
     own_server.start()
     with client(own_server.url, own_server.token) as api:
         pool_id = make_pool(api)
