@@ -91,11 +91,18 @@ class ServerProcess:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited with {self.process.returncode}; see {self.log_path}")
             try:
-                if httpx.get(self.url + "/openapi.json", timeout=1).status_code == 200:
+                if httpx.get(self.url + "/openapi.json", timeout=1).status_code == 200 and self._health_port_ready():
                     return
             except httpx.TransportError:
-                time.sleep(0.05)
+                pass
+            time.sleep(0.05)
         raise RuntimeError(f"server did not start in {STARTUP_SECONDS} s; see {self.log_path}")
+
+    def _health_port_ready(self) -> bool:
+        """With a health port, started means ready there too, as a load balancer would wait for."""
+        if self.health_port is None:
+            return True
+        return httpx.get(f"http://127.0.0.1:{self.health_port}/ready", timeout=1).status_code == 200
 
     def kill(self) -> None:
         """SIGKILL to every process of the server: no clean shutdown, exactly like a crash."""
