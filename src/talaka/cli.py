@@ -18,6 +18,7 @@ from talaka.command_options import DATABASE_OPTION, SERVER_URL_OPTION, TOKEN_OPT
 from talaka.config import Settings
 from talaka.crowd.command import simulate
 from talaka.logs import LOG_FORMAT_ENV, LOG_FORMATS, configure_logging
+from talaka.shutdown import exit_cleanly_on_sigterm
 
 setup_log = logging.getLogger("talaka.setup")
 
@@ -72,8 +73,8 @@ def _metrics_environment(token: str, open_to_all: bool, workers: int) -> None:
 
 def _start_health_port(host: str, port: int, log_level: str) -> None:
     """The health process beside this one (`talaka.api.health_port`), and the folder where every
-    server process of this `serve` beats; both go when `serve` does, by SIGTERM too."""
-    from talaka.api.health_port import HealthPort, exit_cleanly_on_sigterm
+    server process of this `serve` beats; both go when `serve` does (`atexit`)."""
+    from talaka.api.health_port import HealthPort
 
     folder = tempfile.mkdtemp(prefix="talaka-heartbeat-")
     atexit.register(shutil.rmtree, folder, True)
@@ -84,7 +85,6 @@ def _start_health_port(host: str, port: int, log_level: str) -> None:
     os.environ["TALAKA_HEARTBEAT_DIR"] = folder
     health_port.start()
     atexit.register(health_port.stop)
-    exit_cleanly_on_sigterm()
 
 
 @main.command()
@@ -119,6 +119,7 @@ def serve(host: str, port: int, workers: int, database_url: str, log_level: str,
         click.echo(token)
         setup_log.info("Use it as: curl -H 'Authorization: OAuth <token>' http://%s:%d/api/v1/requester", host, port)
     os.environ["TALAKA_DATABASE_URL"] = database_url
+    exit_cleanly_on_sigterm()  # so that atexit (metrics folder, health port) runs on systemd's stop
     if health_port is not None:
         _start_health_port(health_host or host, health_port, log_level)
     uvicorn.run("talaka.api.app:app_from_env", factory=True, host=host, port=port, workers=workers,

@@ -25,7 +25,6 @@ import asyncio
 import logging
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -34,7 +33,6 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 import msgspec
@@ -48,6 +46,7 @@ from talaka.api import health
 from talaka.api.heartbeat import heartbeat_ages
 from talaka.api.http import json_bytes
 from talaka.config import Settings
+from talaka.shutdown import exit_cleanly_on_sigterm
 from talaka.store.dbapi import fetch_one
 from talaka.store.queries import Queries
 from talaka.store.schema import latest_version
@@ -245,17 +244,6 @@ async def _serve(args: argparse.Namespace, priority: str) -> None:
         for check in checks:
             check.cancel()
         shutil.rmtree(args.heartbeat_dir, ignore_errors=True)  # a killed serve could not
-
-
-def exit_cleanly_on_sigterm() -> None:
-    """Make SIGTERM end the process through `SystemExit`, so that `finally` blocks and `atexit`
-    handlers run. uvicorn shuts down gracefully on the signal and then raises it again to the
-    handler it found; left at the default, that kills the process before either runs."""
-
-    def leave(signum: int, frame: FrameType | None) -> None:
-        raise SystemExit(0)
-
-    signal.signal(signal.SIGTERM, leave)
 
 
 def take_priority() -> str:
